@@ -1,0 +1,40 @@
+"""Support Unit staff must set up TOTP before they reach any staff page, the admin included."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+STAFF_PATH_PREFIXES = ("/admin/", "/support/")
+
+
+def has_totp(user: object) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class StaffMFAMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            request.path.startswith(STAFF_PATH_PREFIXES)
+            and user.is_authenticated
+            and user.is_staff
+            and not has_totp(user)
+        ):
+            messages.warning(
+                request,
+                _(
+                    "Support Unit pages need two-factor authentication. Set up an "
+                    "authenticator app to continue."
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

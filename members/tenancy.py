@@ -1,0 +1,114 @@
+"""Who may see and change which jurisdiction's data: the one place that applies a user's roles.
+
+Every tenant model's default manager is built from `RestrictedQuerySet`, and views and API views
+get tenant objects only through `Model.objects.restrict(user, action)` (as NetBox's
+`RestrictedQuerySet`). What a role may do is the table of DESIGN.md §1, written once here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Self
+
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from members.models import User
+
+
+class Role(models.TextChoices):
+    POC = "poc", "Point of Contact"
+    OFFICER = "officer", "Government officer"
+    STAKEHOLDER = "stakeholder", "Civil-society stakeholder"
+
+
+class Action(StrEnum):
+    """What a user wants to do with a jurisdiction's data (DESIGN.md §1, the rows of its table)."""
+
+    VIEW = "view"  # read what is public: submitted plans, progress, published assessments, status
+    VIEW_PRIVATE = "view_private"  # read drafts, tracker drafts, the team
+    EDIT = "edit"  # edit the draft plan, commitments, meetings; record tracker updates
+    SUBMIT = "submit"  # submit the plan, file requests, invite the team
+    ENDORSE = "endorse"  # endorse the plan, approve a commitment change
+    ASSESS = "assess"  # upload assessments (the selected monitoring body)
+    DECIDE = "decide"  # Support Unit: decide requests, set deadlines, override status, review
+
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.POC: frozenset({Action.VIEW, Action.VIEW_PRIVATE, Action.EDIT, Action.SUBMIT}),
+    Role.OFFICER: frozenset({Action.VIEW, Action.VIEW_PRIVATE, Action.EDIT}),
+    Role.STAKEHOLDER: frozenset({Action.VIEW, Action.VIEW_PRIVATE, Action.ENDORSE}),
+}
+# Monitoring body members read a selecting jurisdiction's plan and tracker once it is submitted
+# (a model whose rows can be drafts narrows VIEW_PRIVATE further with `monitoring_body_visible`).
+MONITORING_BODY_ACTIONS = frozenset({Action.VIEW, Action.VIEW_PRIVATE, Action.ASSESS})
+SUPPORT_UNIT_ACTIONS = frozenset({Action.VIEW, Action.VIEW_PRIVATE, Action.DECIDE})
+
+
+# Q() would vanish when OR-ed with another condition (Q() | Q(x) == Q(x)), so "every row" is spelt
+# out as a condition every row meets.
+EVERY_ROW = Q(pk__isnull=False)
+NO_ROW = Q(pk__in=[])
+
+
+def is_support_unit(user: User | AnonymousUser | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def roles_granting(action: Action) -> list[str]:
+    return [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+
+
+class RestrictedQuerySet(models.QuerySet[Any]):
+    """A queryset that can say what a user may do.
+
+    Subclasses name `jurisdiction_path`, the lookup from the model to its jurisdiction ("" for the
+    jurisdiction itself, "plan__jurisdictions" for a commitment's plan, ...), and narrow what the
+    public and monitoring bodies see with `public_filter` and `monitoring_body_filter`.
+    """
+
+    jurisdiction_path: str = "jurisdiction"
+
+    def public_filter(self) -> Q:
+        """What anybody may read without a role; nothing unless the model says otherwise."""
+        return NO_ROW
+
+    def monitoring_body_filter(self) -> Q:
+        """What a selected monitoring body may read of the jurisdiction's private data."""
+        return EVERY_ROW
+
+    def restrict(
+        self, user: User | AnonymousUser | None, action: Action | str = Action.VIEW
+    ) -> Self:
+        action = Action(action)
+        return self.filter(self._granted(user, action)).distinct()
+
+    def _jurisdiction_lookup(self) -> str:
+        return f"{self.jurisdiction_path}__in" if self.jurisdiction_path else "pk__in"
+
+    def _granted(self, user: User | AnonymousUser | None, action: Action) -> Q:
+        from members.models import Jurisdiction, Membership
+
+        public = self.public_filter() if action == Action.VIEW else NO_ROW
+        if user is None or not user.is_authenticated or not user.is_active:
+            return public
+        if is_support_unit(user):
+            return EVERY_ROW if action in SUPPORT_UNIT_ACTIONS else public
+        lookup = self._jurisdiction_lookup()
+        granted = public
+        roles = roles_granting(action)
+        if roles:
+            own = Membership.objects.filter(user=user, role__in=roles).values("jurisdiction_id")
+            granted |= Q(**{lookup: own})
+        if action in MONITORING_BODY_ACTIONS:
+            selected = Jurisdiction.objects.filter(monitoring_bodies__members__user=user).values(
+                "pk"
+            )
+            body_q = Q(**{lookup: selected})
+            if action != Action.ASSESS:
+                body_q &= self.monitoring_body_filter()
+            granted |= body_q
+        return granted

@@ -1,0 +1,1 @@
+"""Settings, one module per environment; all configuration comes from environment variables."""

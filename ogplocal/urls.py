@@ -1,0 +1,23 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from members import views as members_views
+from ogplocal import views
+
+# The admin signs in through allauth, so its sign-in gets the rate limits and MFA of allauth.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "OGP Local — Support Unit administration"
+admin.site.site_title = "OGP Local admin"
+
+urlpatterns = [
+    path("", members_views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("invitations/<str:token>/", members_views.invitation_accept, name="invitation_accept"),
+    path("w/switch/", members_views.switch_jurisdiction, name="switch_jurisdiction"),
+    path("w/<slug:slug>/", members_views.workspace, name="workspace"),
+    path("w/<slug:slug>/team/invite/", members_views.invite, name="invite"),
+    path("support/", members_views.support_home, name="support_home"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,64 @@
+"""Every route declares who may reach it; an undeclared route fails here (STYLE.md, Tenancy)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from ogplocal.access import Policy, policy_of
+
+
+def walk(
+    patterns: list[Any], prefix: str = "", namespaces: tuple[str, ...] = ()
+) -> Iterator[tuple[str, URLPattern, tuple[str, ...]]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespaces + ((entry.namespace,) if entry.namespace else ())
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+        else:
+            yield prefix + str(entry.pattern), entry, namespaces
+
+
+WALKED = list(walk(get_resolver().url_patterns))
+ROUTES = [(route, pattern) for route, pattern, _ in WALKED]
+POLICIES = {route: policy_of(pattern.callback, namespaces) for route, pattern, namespaces in WALKED}
+
+
+def test_the_walk_finds_the_portals_routes() -> None:
+    names = {pattern.name for _, pattern in ROUTES}
+    assert {"home", "workspace", "invite", "healthz", "support_home", "account_login"} <= names
+    assert len(ROUTES) > 50
+
+
+@pytest.mark.parametrize(("route", "pattern"), ROUTES, ids=[route for route, _ in ROUTES])
+def test_every_route_declares_an_access_policy(route: str, pattern: URLPattern) -> None:
+    assert POLICIES[route] is not None, f"{route} declares no access policy"
+
+
+def test_a_route_without_policy_is_caught() -> None:
+    def undeclared(request: object) -> None: ...
+
+    assert policy_of(undeclared) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("route", "pattern"),
+    [
+        (r, p)
+        for r, p in ROUTES
+        if POLICIES[r] in {Policy.TENANT, Policy.SIGNED_IN, Policy.SUPPORT_UNIT}
+        and not p.pattern.converters
+        and not r.startswith("admin/")
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_signed_in_routes_send_anonymous_people_to_sign_in(
+    client: Any, route: str, pattern: URLPattern
+) -> None:
+    response = client.get("/" + route)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
