@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
+from django.urls import reverse
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -11,3 +12,20 @@ class AccountAdapter(DefaultAccountAdapter):
         # People join a jurisdiction through an invitation (members.views.accept_invitation);
         # nobody creates an account of their own.
         return False
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Straight to where the person works: their workspace when they have exactly one."""
+        from members.models import Membership
+        from members.tenancy import is_support_unit
+
+        user = request.user
+        if is_support_unit(user):
+            return reverse("support_home")
+        slugs = list(
+            Membership.objects.filter(user_id=user.pk).values_list("jurisdiction__slug", flat=True)[
+                :2
+            ]
+        )
+        if len(slugs) == 1:
+            return reverse("workspace", kwargs={"slug": slugs[0]})
+        return super().get_login_redirect_url(request)

@@ -51,7 +51,9 @@ def test_redis_is_used_when_configured() -> None:
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -177,3 +179,11 @@ def test_htmx_is_served_from_the_portal_itself() -> None:
     assert "/static/vendor/htmx/htmx.min.js" in sources
     assert all(src.startswith("/static/") for src in sources)
     assert (ROOT / "node_modules/htmx.org/dist/htmx.min.js").exists()
+
+
+def test_celery_takes_its_configuration_from_the_settings() -> None:
+    from ogplocal.celery import app
+
+    assert app.conf.broker_url == settings.CELERY_BROKER_URL == (settings.REDIS_URL or "memory://")
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_always_eager is True  # tests run tasks in-process
