@@ -22,9 +22,9 @@ class AccountAdapter(DefaultAccountAdapter):
         if is_support_unit(user):
             return reverse("support_home")
         slugs = list(
-            Membership.objects.filter(user_id=user.pk).values_list("jurisdiction__slug", flat=True)[
-                :2
-            ]
+            Membership.objects.filter(user_id=user.pk or 0).values_list(
+                "jurisdiction__slug", flat=True
+            )[:2]
         )
         if len(slugs) == 1:
             return reverse("workspace", kwargs={"slug": slugs[0]})
