@@ -18,7 +18,7 @@ run: install
 
 # The whole test suite. Uses DATABASE_URL and REDIS_URL when set; with CI=true they are required.
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest $(if $(filter true 1 yes,$(CI)),--create-db)
 
 lint: install
 	$(VENV)/bin/ruff check .

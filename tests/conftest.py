@@ -59,6 +59,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate-limit counters and cached pages of one test never reach the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @dataclass
 class Tenant:
     """One jurisdiction with one person in every role, and its selected monitoring body."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import time_machine
 from allauth.mfa.totp.internal.auth import (
     format_hotp_value,
     hotp_value,
@@ -74,6 +75,29 @@ def test_password_reset_round_trip_and_expired_link(tenant: Tenant) -> None:
     used_again = Client().get(link.group(1), follow=True)
     assert b"The password reset link was invalid" in used_again.content
     assert Client().login(email=tenant.poc.email, password=new_password)
+
+
+def test_expired_reset_link_is_explained_and_changes_nothing(tenant: Tenant) -> None:
+    with time_machine.travel("2026-11-01 09:00", tick=False):
+        Client().post("/accounts/password/reset/", {"email": tenant.poc.email})
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.outbox[0].body)
+    assert link
+    with time_machine.travel("2026-11-05 09:00", tick=False):  # PASSWORD_RESET_TIMEOUT: 3 days
+        client = Client()
+        response = client.get(link.group(1), follow=True)
+        assert b"The password reset link was invalid" in response.content
+        form_url = response.redirect_chain[-1][0] if response.redirect_chain else link.group(1)
+        client.post(form_url, {"password1": "another-long-pass", "password2": "another-long-pass"})
+    assert Client().login(email=tenant.poc.email, password=PASSWORD)
+
+
+def test_repeated_wrong_passwords_are_rate_limited(tenant: Tenant) -> None:
+    client = Client()
+    for _ in range(5):
+        client.post("/accounts/login/", {"login": tenant.poc.email, "password": "wrong"})
+    response = client.post("/accounts/login/", {"login": tenant.poc.email, "password": PASSWORD})
+    assert b"Too many failed login attempts" in response.content
+    assert "_auth_user_id" not in client.session
 
 
 def test_bad_reset_link_is_explained() -> None:
