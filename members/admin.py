@@ -3,14 +3,20 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from members.models import (
+    ExtensionRequest,
     Invitation,
     Jurisdiction,
     Membership,
     MonitoringBody,
     MonitoringBodyMember,
+    Reinstatement,
+    StatusChange,
+    StatusOverride,
     Term,
     User,
+    VoluntaryInactivityRequest,
 )
+from ogplocal.admin import SubmittedRecordAdmin
 
 
 @admin.register(User)
@@ -42,9 +48,10 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(admin.ModelAdmin):
-    list_display = ("name", "country", "joined_on", "has_elections", "first_plan_deadline")
-    list_filter = ("country", "has_elections")
+class JurisdictionAdmin(SubmittedRecordAdmin):
+    list_display = ("name", "country", "joined_on", "status", "status_since", "first_plan_deadline")
+    list_filter = ("status", "country", "has_elections")
+    readonly_fields = ("status", "status_since", "status_reasons", "status_evaluated_on")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     inlines = (TermInline, MembershipInline)
@@ -78,3 +85,46 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ("role",)
     search_fields = ("email", "jurisdiction__name")
     readonly_fields = ("token", "created_at", "accepted_at", "accepted_by")
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(SubmittedRecordAdmin):
+    list_display = ("jurisdiction", "requested_on", "requested_until", "decision", "decided_on")
+    list_filter = ("decision",)
+    search_fields = ("jurisdiction__name",)
+
+
+@admin.register(VoluntaryInactivityRequest)
+class VoluntaryInactivityRequestAdmin(SubmittedRecordAdmin):
+    list_display = ("jurisdiction", "starts_on", "ends_on", "decision", "decided_on")
+    list_filter = ("decision",)
+    search_fields = ("jurisdiction__name",)
+
+
+@admin.register(StatusOverride)
+class StatusOverrideAdmin(SubmittedRecordAdmin):
+    list_display = ("jurisdiction", "status", "starts_on", "ends_on", "withdrawn_on")
+    list_filter = ("status",)
+    search_fields = ("jurisdiction__name",)
+
+
+@admin.register(Reinstatement)
+class ReinstatementAdmin(SubmittedRecordAdmin):
+    list_display = ("jurisdiction", "on")
+    search_fields = ("jurisdiction__name",)
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    list_display = ("jurisdiction", "on", "status", "reasons")
+    list_filter = ("status",)
+    search_fields = ("jurisdiction__name",)
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # written by the rules only
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -15,18 +15,25 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from members.tenancy import EVERY_ROW, RestrictedQuerySet, Role
+from ogplocal.records import SubmittedQuerySet, SubmittedRecord
 
 __all__ = [
+    "ExtensionRequest",
     "Invitation",
     "Jurisdiction",
     "Membership",
     "MonitoringBody",
     "MonitoringBodyMember",
+    "Reinstatement",
     "Role",
+    "StatusChange",
+    "StatusOverride",
     "Term",
     "User",
+    "VoluntaryInactivityRequest",
 ]
 
 
@@ -95,6 +102,16 @@ class JurisdictionQuerySet(RestrictedQuerySet):
         return EVERY_ROW
 
 
+class Status(models.TextChoices):
+    """A member's status (DESIGN.md §3.3); the values are those of `members.rules.Status`."""
+
+    ACTIVE = "active", _("active")
+    INACTIVE = "inactive", _("inactive")
+    VOLUNTARY_INACTIVE = "voluntary_inactive", _("voluntarily inactive")
+    PROBATION = "probation", _("on probation")
+    REVOKED = "revoked", _("revoked")
+
+
 class Jurisdiction(models.Model):
     """A local government that is a member of OGP Local: the tenant."""
 
@@ -116,8 +133,17 @@ class Jurisdiction(models.Model):
         blank=True,
         help_text=_("Set by the Support Unit; joined + 4 months when empty."),
     )
+    # The status is a cache of the rules (DESIGN.md §3.3 "Determinism"), recomputed by the daily
+    # job and by `evaluate_status --save`; StatusChange keeps its transitions.
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    status_since = models.DateField(_("status since"), null=True, blank=True)
+    status_reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    status_evaluated_on = models.DateField(_("status evaluated on"), null=True, blank=True)
 
     objects = JurisdictionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("name",)
@@ -141,6 +167,7 @@ class Term(models.Model):
     ends_on = models.DateField(_("ends on"))
 
     objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("jurisdiction", "starts_on")
@@ -272,3 +299,194 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", _("pending")
+    GRANTED = "granted", _("granted")
+    REFUSED = "refused", _("refused")
+
+
+class SupportUnitRequest(SubmittedRecord):
+    """What extension and voluntary-inactivity requests share: who asked, when, and the decision.
+
+    A decision takes effect no earlier than the day it is made (DESIGN.md §2).
+    """
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    requested_on = models.DateField(_("requested on"))
+    reason = models.TextField(_("why"), blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SubmittedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class ExtensionRequest(SupportUnitRequest):
+    """A request to move the first-plan deadline (DESIGN.md §3.3 `first_plan_overdue`)."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="extension_requests"
+    )
+    requested_until = models.DateField(_("requested until"), null=True, blank=True)
+    granted_until = models.DateField(_("granted until"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("jurisdiction", "requested_on")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decision=Decision.GRANTED) | Q(granted_until__isnull=False),
+                name="%(app_label)s_%(class)s_granted_has_date",
+                violation_error_message=_("A granted extension says until when."),
+            ),
+            models.CheckConstraint(
+                condition=Q(decision=Decision.PENDING) | Q(decided_on__isnull=False),
+                name="%(app_label)s_%(class)s_decision_has_date",
+                violation_error_message=_("A decision has the date it was made."),
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_on__isnull=True) | Q(decided_on__gte=F("requested_on")),
+                name="%(app_label)s_%(class)s_decided_after_request",
+                violation_error_message=_("A request is decided on or after the day it was made."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction}: extension requested {self.requested_on} ({self.decision})"
+
+
+class VoluntaryInactivityRequest(SupportUnitRequest):
+    """A request to pause as voluntarily inactive from `starts_on` to `ends_on` (§3.3)."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="voluntary_inactivity_requests"
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("jurisdiction", "starts_on")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__lte=F("ends_on")),
+                name="%(app_label)s_%(class)s_starts_before_end",
+                violation_error_message=_("A voluntary pause starts on or before its last day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(decision=Decision.PENDING) | Q(decided_on__isnull=False),
+                name="%(app_label)s_%(class)s_decision_has_date",
+                violation_error_message=_("A decision has the date it was made."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction}: voluntary pause {self.starts_on} to {self.ends_on}"
+
+
+class StatusOverride(SubmittedRecord):
+    """The Support Unit sets a status with a written reason from `starts_on` until `ends_on`."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="status_overrides"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=[(s.value, s.label) for s in Status if s != Status.VOLUNTARY_INACTIVE],
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SubmittedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("jurisdiction", "starts_on")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__lte=F("ends_on")),
+                name="%(app_label)s_%(class)s_starts_before_end",
+                violation_error_message=_("An override starts on or before its last day."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction}: {self.status} from {self.starts_on}"
+
+
+class Reinstatement(SubmittedRecord):
+    """The Support Unit reinstates a revoked member: active from `on`, the rules start afresh."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="reinstatements"
+    )
+    on = models.DateField(_("reinstated on"))
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SubmittedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("jurisdiction", "on")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("jurisdiction", "on"),
+                name="%(app_label)s_%(class)s_one_per_day",
+                violation_error_message=_("This member was already reinstated that day."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction}: reinstated {self.on}"
+
+
+class StatusChange(models.Model):
+    """One transition of a member's status, as the rules computed it (the stored history)."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="status_changes"
+    )
+    on = models.DateField(_("on"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("jurisdiction", "on")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("jurisdiction", "on"),
+                name="%(app_label)s_%(class)s_one_per_day",
+                violation_error_message=_("A member's status changes at most once a day."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction}: {self.status} from {self.on}"

@@ -1,0 +1,93 @@
+"""The monitoring body's three kinds of assessment (DESIGN.md §2, §3.2)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from action_plans.models import ActionPlan, PlanChildQuerySet
+from commitments.models import Commitment
+from members.models import MonitoringBody
+from ogplocal.records import SubmittedRecord
+
+
+class AssessmentQuerySet(PlanChildQuerySet):
+    def public_filter(self) -> Q:
+        return Q(published=True, submitted_on__isnull=False)
+
+    def published(self) -> AssessmentQuerySet:
+        return self.filter(published=True, submitted_on__isnull=False)
+
+
+class Assessment(SubmittedRecord):
+    class Kind(models.TextChoices):
+        INCEPTION = "inception", _("inception assessment")
+        END_OF_COMMITMENT = "end_of_commitment", _("end-of-commitment assessment")
+        FINAL_LEARNING_EXERCISE = "final_learning_exercise", _("final learning exercise")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="assessments")
+    commitment = models.ForeignKey(
+        Commitment,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        null=True,
+        blank=True,
+        help_text=_("Only for an end-of-commitment assessment."),
+    )
+    monitoring_body = models.ForeignKey(
+        MonitoringBody, on_delete=models.PROTECT, related_name="assessments", null=True, blank=True
+    )
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    report = models.FileField(_("report"), upload_to="assessments/", blank=True)
+    # Structured findings: for inception, each minimum requirement met or not; for the final
+    # learning exercise, lessons and recommendations (see the assessments issue for the shape).
+    findings = models.JSONField(_("findings"), default=dict, blank=True)
+    published = models.BooleanField(_("published"), default=False)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssessmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("plan", "kind", "submitted_on")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="end_of_commitment") & Q(commitment__isnull=False))
+                | (~Q(kind="end_of_commitment") & Q(commitment__isnull=True)),
+                name="%(app_label)s_%(class)s_commitment_iff_end_of_commitment",
+                violation_error_message=_(
+                    "An end-of-commitment assessment names its commitment; the others do not."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=("plan", "kind"),
+                condition=~Q(kind="end_of_commitment"),
+                name="%(app_label)s_%(class)s_one_per_plan_and_kind",
+                violation_error_message=_("This plan already has an assessment of this kind."),
+            ),
+            models.UniqueConstraint(
+                fields=("commitment",),
+                condition=Q(kind="end_of_commitment"),
+                name="%(app_label)s_%(class)s_one_per_commitment",
+                violation_error_message=_("This commitment already has its assessment."),
+            ),
+            models.CheckConstraint(
+                condition=Q(published=False) | Q(submitted_on__isnull=False),
+                name="%(app_label)s_%(class)s_published_when_submitted",
+                violation_error_message=_("Only a submitted assessment can be published."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.plan}"

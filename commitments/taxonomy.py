@@ -1,0 +1,37 @@
+"""The policy-area taxonomy the portal is seeded with (DESIGN.md §2).
+
+The ten Open Gov Challenge areas first, then the other areas OGP tags local commitments with
+(../shared/data/ogp-local-commitments.csv), and `other`, which always exists.
+"""
+
+CHALLENGE_AREAS: tuple[tuple[str, str], ...] = (
+    ("access_to_information", "Access to information"),
+    ("civic_space", "Civic space"),
+    ("media_freedom", "Media freedom"),
+    ("fiscal_openness", "Fiscal openness"),
+    ("gender_and_inclusion", "Gender and inclusion"),
+    ("public_participation", "Public participation"),
+    ("anti_corruption", "Anti-corruption"),
+    ("environment_and_climate", "Environment and climate"),
+    ("digital_governance", "Digital governance"),
+    ("justice", "Justice"),
+)
+
+OTHER_AREAS: tuple[tuple[str, str], ...] = (
+    ("open_data", "Open data"),
+    ("right_to_information", "Right to information"),
+    ("open_contracting", "Open contracting"),
+    ("public_service_delivery", "Public service delivery"),
+    ("water_and_sanitation", "Water and sanitation"),
+    ("health", "Health"),
+    ("education", "Education"),
+    ("youth", "Youth"),
+    ("people_with_disabilities", "People with disabilities"),
+    ("marginalized_communities", "Marginalized communities"),
+    ("social_accountability", "Social accountability"),
+    ("regulatory_governance", "Regulatory governance"),
+    ("capacity_building", "Capacity building"),
+    ("labor", "Labor"),
+    ("extractive_industries", "Extractive industries"),
+    ("other", "Other"),
+)
