@@ -11,6 +11,9 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils.text import slugify
 
+from action_plans.models import ActionPlan, Endorsement, Meeting
+from assessments.models import Assessment
+from commitments.models import Commitment, Milestone
 from members.models import (
     Invitation,
     Jurisdiction,
@@ -21,6 +24,7 @@ from members.models import (
     User,
 )
 from members.tenancy import Role
+from tracker.models import TrackerUpdate
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -118,3 +122,100 @@ class InvitationFactory(factory.django.DjangoModelFactory[Invitation]):
 
 def has_totp(user: User) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+# --- Plans, commitments, updates, assessments ------------------------------------------------
+
+
+class ActionPlanFactory(factory.django.DjangoModelFactory[ActionPlan]):
+    """A submitted single-jurisdiction plan meeting the minimum requirements' text fields.
+
+    Meetings and endorsements are separate factories; `jurisdictions` defaults to the lead.
+    """
+
+    class Meta:
+        model = ActionPlan
+        skip_postgeneration_save = True
+
+    ref = factory.Sequence(lambda n: f"plan-{n}")
+    lead_jurisdiction = factory.SubFactory(JurisdictionFactory)
+    title = factory.LazyAttribute(lambda o: f"{o.lead_jurisdiction.name} action plan")
+    starts_on = date(2026, 6, 1)
+    ends_on = date(2027, 12, 31)
+    submitted_on = None
+    forum = "The Open Government Forum: 6 city departments and 9 civil-society organisations."
+    vision = "A city that opens its decisions to the people it serves."
+    principles = "Transparency, participation, accountability."
+    objectives = "Open budgets and contracts; participatory planning."
+    engagement = "Quarterly forum meetings and an online consultation space."
+
+    @factory.post_generation
+    def jurisdictions(obj: ActionPlan, create: bool, extracted: Any, **kw: Any) -> None:  # noqa: N805
+        if create:
+            obj.jurisdictions.add(obj.lead_jurisdiction, *(extracted or ()))
+
+
+class MeetingFactory(factory.django.DjangoModelFactory[Meeting]):
+    class Meta:
+        model = Meeting
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    held_on = date(2026, 4, 15)
+    kind = Meeting.Kind.CO_CREATION
+    government_participants = 4
+    non_governmental_participants = 7
+    minutes = "Prioritised five opportunity areas with the forum."
+
+
+class EndorsementFactory(factory.django.DjangoModelFactory[Endorsement]):
+    class Meta:
+        model = Endorsement
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    name = factory.Sequence(lambda n: f"Endorser {n}")
+    organisation = "Fundación Ciudadanía Activa"
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory[Commitment]):
+    class Meta:
+        model = Commitment
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    ref = factory.Sequence(lambda n: f"c{n}")
+    title = factory.Sequence(lambda n: f"Open contracting portal, phase {n}")
+    problem = "Procurement information is scattered and hard to use."
+    actions = "Publish every municipal contract in the Open Contracting Data Standard."
+    lead_agency = "Procurement Office"
+    starts_on = date(2026, 7, 1)
+    ends_on = date(2027, 6, 30)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory[Milestone]):
+    class Meta:
+        model = Milestone
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    title = "Publish the first data set"
+    due_on = date(2026, 12, 31)
+
+
+class TrackerUpdateFactory(factory.django.DjangoModelFactory[TrackerUpdate]):
+    class Meta:
+        model = TrackerUpdate
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    quarter = "2026Q3"
+    submitted_on = date(2026, 10, 15)
+    percent = 20
+    completion = "limited"
+    narrative = "The data standard was adopted; the first contracts are being mapped."
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory[Assessment]):
+    class Meta:
+        model = Assessment
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    kind = Assessment.Kind.INCEPTION
+    submitted_on = date(2026, 8, 1)
+    published = False
