@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import zoneinfo
+from datetime import date
+from typing import Any, cast
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.core.mail import EmailMultiAlternatives, send_mail
+from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
-from members.models import Invitation, Jurisdiction, Membership, User
-from members.tenancy import Role
+from members.models import (
+    Decision,
+    ExtensionRequest,
+    Invitation,
+    Jurisdiction,
+    Membership,
+    Reinstatement,
+    Status,
+    StatusOverride,
+    User,
+    VoluntaryInactivityRequest,
+)
+from members.tenancy import Action, Role
 from ogplocal.exceptions import ActionRefused
 
 
@@ -130,3 +146,582 @@ def accept_invitation(
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
     return membership
+
+
+# --- What every business action shares -------------------------------------------------------
+#
+# Each action takes the acting user and `today` (default: today in the jurisdiction's time zone,
+# DESIGN.md §2), finds its objects only through `restrict(actor, action)`, and refuses with
+# ActionRefused. A missing object and a forbidden one get the same neutral refusal, so a refusal
+# never tells a person that something they may not see exists (STYLE.md "Tenancy"); views that
+# fetch the object first give their own 404 before the action is called.
+
+
+class Keep:
+    """The value of an optional argument that leaves a field as it is (None may mean "clear")."""
+
+    _instance: Keep | None = None
+
+    def __new__(cls) -> Keep:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+KEEP = Keep()
+
+
+def local_today(jurisdiction: Jurisdiction) -> date:
+    """Today in the jurisdiction's time zone: every date of a submission is taken in it (§2)."""
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(jurisdiction.time_zone)).date()
+
+
+def permitted_row[Row: models.Model](
+    model: type[Row],
+    *,
+    actor: User,
+    action: Action,
+    pk: Any,
+    refusal: str,
+    lock: bool = False,
+    related: tuple[str, ...] = (),
+) -> Row:
+    """The row `pk` of `model` if `actor` may do `action` on it, else ActionRefused(`refusal`).
+
+    With `lock`, the row is locked (SELECT ... FOR UPDATE) until the end of the transaction, so
+    two requests acting on it at once run one after the other. The restricted queryset is used as
+    a subquery because PostgreSQL refuses FOR UPDATE together with its DISTINCT.
+    """
+    manager: Any = model._default_manager
+    allowed = manager.restrict(actor, action).filter(pk=pk)
+    rows = (
+        manager.select_for_update(of=("self",)).filter(pk__in=allowed.values("pk"))
+        if lock
+        else allowed
+    )
+    if related:
+        rows = rows.select_related(*related)
+    row = rows.first()
+    if row is None:
+        raise ActionRefused(refusal)
+    return cast(Row, row)
+
+
+def record_by(instance: models.Model, actor: User | None, reason: str = "") -> None:
+    """Name who makes the next save and why, for the history django-simple-history keeps."""
+    instance._history_user = actor  # type: ignore[attr-defined]
+    if reason:
+        instance._change_reason = reason  # type: ignore[attr-defined]
+
+
+def save_recorded(
+    instance: models.Model,
+    actor: User | None,
+    reason: str = "",
+    *,
+    update_fields: list[str] | None = None,
+) -> None:
+    record_by(instance, actor, reason)
+    instance.save(update_fields=update_fields)
+
+
+def point_of_contact_emails(jurisdictions: list[Jurisdiction]) -> list[str]:
+    return sorted(
+        set(
+            Membership.objects.filter(
+                jurisdiction__in=jurisdictions, role=Role.POC, user__is_active=True
+            ).values_list("user__email", flat=True)
+        )
+    )
+
+
+def support_unit_emails() -> list[str]:
+    return sorted(
+        User.objects.filter(is_staff=True, is_active=True).values_list("email", flat=True)
+    )
+
+
+def send_after_commit(*, to: list[str], subject: str, body: str) -> None:
+    """A plain-text email sent once the transaction commits (never for a rolled-back action)."""
+    if not to:
+        return
+
+    def send() -> None:
+        send_mail(
+            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+            body,
+            None,
+            to,
+        )
+
+    transaction.on_commit(send)
+
+
+def require_reason(reason: str, *, what: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ActionRefused(_("Write the reason for %(what)s.") % {"what": what}, field="reason")
+    return reason
+
+
+# --- Requests and Support Unit decisions about a member (§2, §3.3) ----------------------------
+
+NOT_POC_OF_JURISDICTION = _l("Only the jurisdiction's Point of Contact may file this request.")
+SUPPORT_UNIT_ONLY = _l("Only the OGP Support Unit may take this decision.")
+
+
+def _first_plan_submitted(jurisdiction: Jurisdiction) -> bool:
+    return jurisdiction.action_plans.filter(submitted_on__isnull=False).exists()
+
+
+def request_extension(
+    *,
+    actor: User,
+    jurisdiction: Jurisdiction,
+    requested_until: date,
+    reason: str,
+    today: date | None = None,
+) -> ExtensionRequest:
+    """The POC asks the Support Unit to move the first-plan deadline (§3.3 `first_plan_overdue`).
+
+    Extensions exist for the first plan only, so the request is refused once a plan was
+    submitted. One request waits for a decision at a time.
+    """
+    with transaction.atomic():
+        jurisdiction = permitted_row(
+            Jurisdiction,
+            actor=actor,
+            action=Action.SUBMIT,
+            pk=jurisdiction.pk,
+            refusal=str(NOT_POC_OF_JURISDICTION),
+            lock=True,
+        )
+        today = today or local_today(jurisdiction)
+        if _first_plan_submitted(jurisdiction):
+            raise ActionRefused(
+                _(
+                    "%(jurisdiction)s has already submitted an action plan; extensions are only "
+                    "for the first plan."
+                )
+                % {"jurisdiction": jurisdiction.name}
+            )
+        if jurisdiction.extension_requests.filter(decision=Decision.PENDING).exists():
+            raise ActionRefused(
+                _("An extension request is already waiting for the Support Unit's decision.")
+            )
+        if requested_until <= today:
+            raise ActionRefused(
+                _("Ask for a date after today (%(today)s).") % {"today": today.isoformat()},
+                field="requested_until",
+            )
+        request = ExtensionRequest(
+            jurisdiction=jurisdiction,
+            requested_by=actor,
+            requested_on=today,
+            requested_until=requested_until,
+            reason=require_reason(reason, what=_("the extension")),
+        )
+        save_recorded(request, actor, "extension requested")
+        send_after_commit(
+            to=support_unit_emails(),
+            subject=_("%(jurisdiction)s asks for an extension of its first-plan deadline")
+            % {"jurisdiction": jurisdiction.name},
+            body=_("Requested until %(until)s.\n\nWhy: %(reason)s\n")
+            % {"until": requested_until.isoformat(), "reason": request.reason},
+        )
+    return request
+
+
+def decide_extension(
+    *,
+    actor: User,
+    request: ExtensionRequest,
+    grant: bool,
+    granted_until: date | None = None,
+    reason: str = "",
+    today: date | None = None,
+) -> ExtensionRequest:
+    """The Support Unit grants (until a date) or refuses an extension request.
+
+    The decision is dated the day it is made and takes effect from that day (§2); a granted date
+    must not be in the past.
+    """
+    with transaction.atomic():
+        request = permitted_row(
+            ExtensionRequest,
+            actor=actor,
+            action=Action.DECIDE,
+            pk=request.pk,
+            refusal=str(SUPPORT_UNIT_ONLY),
+            lock=True,
+            related=("jurisdiction",),
+        )
+        today = today or local_today(request.jurisdiction)
+        if request.decision != Decision.PENDING:
+            raise ActionRefused(
+                _("This request was already decided on %(day)s.")
+                % {"day": request.decided_on.isoformat() if request.decided_on else ""}
+            )
+        if grant:
+            if granted_until is None:
+                raise ActionRefused(
+                    _("Say until when the extension is granted."), field="granted_until"
+                )
+            if granted_until < today:
+                raise ActionRefused(
+                    _("An extension cannot end before the day it is granted (%(today)s).")
+                    % {"today": today.isoformat()},
+                    field="granted_until",
+                )
+            request.granted_until = granted_until
+        else:
+            reason = require_reason(reason, what=_("refusing the extension"))
+        request.decision = Decision.GRANTED if grant else Decision.REFUSED
+        request.decided_on = today
+        request.decided_by = actor
+        request.decision_reason = reason.strip()
+        save_recorded(request, actor, f"extension {request.decision}")
+        _tell_pocs_of_decision(
+            request.jurisdiction,
+            _("Your extension request was granted until %(until)s.")
+            % {"until": granted_until.isoformat()}
+            if grant and granted_until
+            else _("Your extension request was refused."),
+            request.decision_reason,
+        )
+    return request
+
+
+def _tell_pocs_of_decision(jurisdiction: Jurisdiction, decision: str, reason: str) -> None:
+    body = decision + ("\n\n" + _("Reason: %(reason)s") % {"reason": reason} if reason else "")
+    send_after_commit(
+        to=point_of_contact_emails([jurisdiction]),
+        subject=_("A Support Unit decision about %(jurisdiction)s")
+        % {"jurisdiction": jurisdiction.name},
+        body=body + "\n",
+    )
+
+
+def set_first_plan_deadline(
+    *,
+    actor: User,
+    jurisdiction: Jurisdiction,
+    deadline: date,
+    reason: str = "",
+    today: date | None = None,
+) -> ExtensionRequest:
+    """The Support Unit sets a member's first-plan deadline.
+
+    §2: "changing a first-plan deadline is recorded as a granted extension with its decision
+    date, so the past is never rewritten": `Jurisdiction.first_plan_deadline` is left as it is
+    and a granted ExtensionRequest asked and decided today records the new date; the rules take
+    the most recently decided one (members.rules, `first_plan_due`).
+    """
+    with transaction.atomic():
+        jurisdiction = permitted_row(
+            Jurisdiction,
+            actor=actor,
+            action=Action.DECIDE,
+            pk=jurisdiction.pk,
+            refusal=str(SUPPORT_UNIT_ONLY),
+            lock=True,
+        )
+        today = today or local_today(jurisdiction)
+        if _first_plan_submitted(jurisdiction):
+            raise ActionRefused(
+                _("%(jurisdiction)s has already submitted its first action plan.")
+                % {"jurisdiction": jurisdiction.name}
+            )
+        if deadline < today:
+            raise ActionRefused(
+                _("A deadline set today (%(today)s) cannot be in the past.")
+                % {"today": today.isoformat()},
+                field="deadline",
+            )
+        request = ExtensionRequest(
+            jurisdiction=jurisdiction,
+            requested_by=actor,
+            requested_on=today,
+            requested_until=deadline,
+            decision=Decision.GRANTED,
+            decided_on=today,
+            decided_by=actor,
+            granted_until=deadline,
+            reason=reason.strip() or _("First-plan deadline set by the Support Unit."),
+            decision_reason=reason.strip(),
+        )
+        save_recorded(request, actor, "first-plan deadline set")
+        _tell_pocs_of_decision(
+            jurisdiction,
+            _("Your first action plan is due on %(deadline)s.")
+            % {"deadline": deadline.isoformat()},
+            reason.strip(),
+        )
+    return request
+
+
+def request_voluntary_inactivity(
+    *,
+    actor: User,
+    jurisdiction: Jurisdiction,
+    starts_on: date,
+    ends_on: date,
+    reason: str,
+    today: date | None = None,
+) -> VoluntaryInactivityRequest:
+    """The POC asks to pause as voluntarily inactive from `starts_on` to `ends_on` (§3.3)."""
+    with transaction.atomic():
+        jurisdiction = permitted_row(
+            Jurisdiction,
+            actor=actor,
+            action=Action.SUBMIT,
+            pk=jurisdiction.pk,
+            refusal=str(NOT_POC_OF_JURISDICTION),
+            lock=True,
+        )
+        today = today or local_today(jurisdiction)
+        if starts_on < today:
+            raise ActionRefused(
+                _("A pause cannot start before today (%(today)s).") % {"today": today.isoformat()},
+                field="starts_on",
+            )
+        if ends_on < starts_on:
+            raise ActionRefused(_("The pause ends before it starts."), field="ends_on")
+        if jurisdiction.voluntary_inactivity_requests.filter(decision=Decision.PENDING).exists():
+            raise ActionRefused(
+                _("A voluntary-inactivity request is already waiting for a decision.")
+            )
+        request = VoluntaryInactivityRequest(
+            jurisdiction=jurisdiction,
+            requested_by=actor,
+            requested_on=today,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            reason=require_reason(reason, what=_("the pause")),
+        )
+        save_recorded(request, actor, "voluntary inactivity requested")
+        send_after_commit(
+            to=support_unit_emails(),
+            subject=_("%(jurisdiction)s asks to pause as voluntarily inactive")
+            % {"jurisdiction": jurisdiction.name},
+            body=_("From %(from)s until %(until)s.\n\nWhy: %(reason)s\n")
+            % {
+                "from": starts_on.isoformat(),
+                "until": ends_on.isoformat(),
+                "reason": request.reason,
+            },
+        )
+    return request
+
+
+def decide_voluntary_inactivity(
+    *,
+    actor: User,
+    request: VoluntaryInactivityRequest,
+    approve: bool,
+    reason: str = "",
+    today: date | None = None,
+) -> VoluntaryInactivityRequest:
+    """The Support Unit approves or refuses a voluntary pause.
+
+    §3.3: it "may be approved only for an active member, from its approval day on": the member's
+    status is read from the stored status (`Jurisdiction.status`, the cache the daily job keeps),
+    and a pause that would start before the approval day is refused rather than shortened, so
+    the member sees the dates it asked for or none.
+    """
+    with transaction.atomic():
+        request = permitted_row(
+            VoluntaryInactivityRequest,
+            actor=actor,
+            action=Action.DECIDE,
+            pk=request.pk,
+            refusal=str(SUPPORT_UNIT_ONLY),
+            lock=True,
+            related=("jurisdiction",),
+        )
+        jurisdiction = request.jurisdiction
+        today = today or local_today(jurisdiction)
+        if request.decision != Decision.PENDING:
+            raise ActionRefused(
+                _("This request was already decided on %(day)s.")
+                % {"day": request.decided_on.isoformat() if request.decided_on else ""}
+            )
+        if approve:
+            if jurisdiction.status != Status.ACTIVE:
+                raise ActionRefused(
+                    _(
+                        "%(jurisdiction)s is %(status)s; a voluntary pause may be approved only "
+                        "for an active member."
+                    )
+                    % {
+                        "jurisdiction": jurisdiction.name,
+                        "status": jurisdiction.get_status_display(),
+                    }
+                )
+            if request.starts_on < today:
+                raise ActionRefused(
+                    _(
+                        "The pause was asked from %(from)s, before today (%(today)s); a pause "
+                        "takes effect no earlier than its approval. Ask the member for new dates."
+                    )
+                    % {"from": request.starts_on.isoformat(), "today": today.isoformat()}
+                )
+        else:
+            reason = require_reason(reason, what=_("refusing the pause"))
+        request.decision = Decision.GRANTED if approve else Decision.REFUSED
+        request.decided_on = today
+        request.decided_by = actor
+        request.decision_reason = reason.strip()
+        save_recorded(request, actor, f"voluntary inactivity {request.decision}")
+        _tell_pocs_of_decision(
+            jurisdiction,
+            _("Your voluntary pause from %(from)s until %(until)s was approved.")
+            % {"from": request.starts_on.isoformat(), "until": request.ends_on.isoformat()}
+            if approve
+            else _("Your request to pause as voluntarily inactive was refused."),
+            request.decision_reason,
+        )
+    return request
+
+
+def override_status(
+    *,
+    actor: User,
+    jurisdiction: Jurisdiction,
+    status: Status | str,
+    starts_on: date,
+    reason: str,
+    ends_on: date | None = None,
+    today: date | None = None,
+) -> StatusOverride:
+    """The Support Unit shows `status` from `starts_on` (not before today) with a written reason."""
+    with transaction.atomic():
+        jurisdiction = permitted_row(
+            Jurisdiction,
+            actor=actor,
+            action=Action.DECIDE,
+            pk=jurisdiction.pk,
+            refusal=str(SUPPORT_UNIT_ONLY),
+            lock=True,
+        )
+        today = today or local_today(jurisdiction)
+        reason = require_reason(reason, what=_("the override"))
+        try:
+            status = Status(status)
+        except ValueError:
+            raise ActionRefused(_("Choose a status."), field="status") from None
+        if status == Status.VOLUNTARY_INACTIVE:
+            raise ActionRefused(
+                _("Voluntary inactivity is approved from the member's request, not overridden."),
+                field="status",
+            )
+        if starts_on < today:
+            raise ActionRefused(
+                _("An override takes effect no earlier than today (%(today)s).")
+                % {"today": today.isoformat()},
+                field="starts_on",
+            )
+        if ends_on is not None and ends_on < starts_on:
+            raise ActionRefused(_("The override ends before it starts."), field="ends_on")
+        override = StatusOverride(
+            jurisdiction=jurisdiction,
+            status=status,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            reason=reason,
+            decided_by=actor,
+        )
+        save_recorded(override, actor, "status overridden")
+        _tell_pocs_of_decision(
+            jurisdiction,
+            _("The Support Unit set your status to %(status)s from %(from)s.")
+            % {"status": status.label, "from": starts_on.isoformat()},
+            reason,
+        )
+    return override
+
+
+def withdraw_override(
+    *,
+    actor: User,
+    override: StatusOverride,
+    today: date | None = None,
+) -> StatusOverride:
+    """The Support Unit withdraws an override; from today it no longer shows (§3.3)."""
+    with transaction.atomic():
+        override = permitted_row(
+            StatusOverride,
+            actor=actor,
+            action=Action.DECIDE,
+            pk=override.pk,
+            refusal=str(SUPPORT_UNIT_ONLY),
+            lock=True,
+            related=("jurisdiction",),
+        )
+        today = today or local_today(override.jurisdiction)
+        if override.withdrawn_on is not None:
+            raise ActionRefused(
+                _("This override was already withdrawn on %(day)s.")
+                % {"day": override.withdrawn_on.isoformat()}
+            )
+        if override.ends_on is not None and override.ends_on < today:
+            raise ActionRefused(
+                _("This override already ended on %(day)s.") % {"day": override.ends_on.isoformat()}
+            )
+        override.withdrawn_on = today
+        save_recorded(override, actor, "override withdrawn", update_fields=["withdrawn_on"])
+        _tell_pocs_of_decision(
+            override.jurisdiction,
+            _("The Support Unit withdrew the status override of %(from)s.")
+            % {"from": override.starts_on.isoformat()},
+            "",
+        )
+    return override
+
+
+def reinstate_member(
+    *,
+    actor: User,
+    jurisdiction: Jurisdiction,
+    reason: str,
+    today: date | None = None,
+) -> Reinstatement:
+    """The Support Unit reinstates a revoked member: active from today (§3.3 "Reinstatement").
+
+    Only a revoked member, as the stored status says (`Jurisdiction.status`).
+    """
+    with transaction.atomic():
+        jurisdiction = permitted_row(
+            Jurisdiction,
+            actor=actor,
+            action=Action.DECIDE,
+            pk=jurisdiction.pk,
+            refusal=str(SUPPORT_UNIT_ONLY),
+            lock=True,
+        )
+        today = today or local_today(jurisdiction)
+        reason = require_reason(reason, what=_("the reinstatement"))
+        if jurisdiction.status != Status.REVOKED:
+            raise ActionRefused(
+                _("%(jurisdiction)s is %(status)s; only a revoked member can be reinstated.")
+                % {"jurisdiction": jurisdiction.name, "status": jurisdiction.get_status_display()}
+            )
+        if jurisdiction.reinstatements.filter(on=today).exists():
+            raise ActionRefused(_("This member was already reinstated today."))
+        reinstatement = Reinstatement(
+            jurisdiction=jurisdiction, on=today, reason=reason, decided_by=actor
+        )
+        save_recorded(reinstatement, actor, "member reinstated")
+        _tell_pocs_of_decision(
+            jurisdiction,
+            _("%(jurisdiction)s is reinstated as an active member from %(on)s.")
+            % {"jurisdiction": jurisdiction.name, "on": today.isoformat()},
+            reason,
+        )
+    return reinstatement

@@ -15,13 +15,17 @@ from action_plans.models import ActionPlan, Endorsement, Meeting
 from assessments.models import Assessment
 from commitments.models import Commitment, Milestone
 from members.models import (
+    ExtensionRequest,
     Invitation,
     Jurisdiction,
     Membership,
     MonitoringBody,
     MonitoringBodyMember,
+    Reinstatement,
+    StatusOverride,
     Term,
     User,
+    VoluntaryInactivityRequest,
 )
 from members.tenancy import Role
 from tracker.models import TrackerUpdate
@@ -219,3 +223,71 @@ class AssessmentFactory(factory.django.DjangoModelFactory[Assessment]):
     kind = Assessment.Kind.INCEPTION
     submitted_on = date(2026, 8, 1)
     published = False
+
+
+# --- Plans ready for the business actions ----------------------------------------------------
+
+
+def ready_plan(
+    *jurisdictions: Jurisdiction,
+    commitments: int = 5,
+    **fields: Any,
+) -> ActionPlan:
+    """A draft plan of `jurisdictions` (the first leads) meeting every minimum requirement, with
+    `commitments` commitments: submitting it on 2026-05-20 succeeds."""
+    lead, *partners = jurisdictions
+    body = lead.monitoring_bodies.first() or MonitoringBodyFactory(selected_jurisdictions=[lead])
+    fields.setdefault("monitoring_body", body)
+    fields.setdefault("monitoring_body_endorsed_on", date(2026, 4, 20))
+    plan = ActionPlanFactory(lead_jurisdiction=lead, jurisdictions=partners, **fields)
+    MeetingFactory(plan=plan)
+    EndorsementFactory(plan=plan, name="Ana Gómez")
+    for _ in range(commitments):
+        CommitmentFactory(plan=plan)
+    return plan
+
+
+# --- Support Unit decisions (added for the loader and exchange tests) ----------------------------
+
+
+class ExtensionRequestFactory(factory.django.DjangoModelFactory[ExtensionRequest]):
+    class Meta:
+        model = ExtensionRequest
+
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    requested_on = date(2026, 7, 1)
+    requested_until = date(2026, 9, 30)
+    decision = "pending"
+
+
+class VoluntaryInactivityRequestFactory(
+    factory.django.DjangoModelFactory[VoluntaryInactivityRequest]
+):
+    class Meta:
+        model = VoluntaryInactivityRequest
+
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    requested_on = date(2026, 12, 1)
+    starts_on = date(2027, 1, 1)
+    ends_on = date(2027, 3, 31)
+    decision = "granted"
+    decided_on = date(2026, 12, 10)
+
+
+class StatusOverrideFactory(factory.django.DjangoModelFactory[StatusOverride]):
+    class Meta:
+        model = StatusOverride
+
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    status = "probation"
+    starts_on = date(2027, 2, 1)
+    reason = "Investigating a complaint about the forum's independence."
+
+
+class ReinstatementFactory(factory.django.DjangoModelFactory[Reinstatement]):
+    class Meta:
+        model = Reinstatement
+
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    on = date(2028, 1, 10)
+    reason = "Recommitted in writing."
