@@ -4,6 +4,8 @@ The ten Open Gov Challenge areas first, then the other areas OGP tags local comm
 (../shared/data/ogp-local-commitments.csv), and `other`, which always exists.
 """
 
+from typing import Any
+
 CHALLENGE_AREAS: tuple[tuple[str, str], ...] = (
     ("access_to_information", "Access to information"),
     ("civic_space", "Civic space"),
@@ -35,3 +37,19 @@ OTHER_AREAS: tuple[tuple[str, str], ...] = (
     ("extractive_industries", "Extractive industries"),
     ("other", "Other"),
 )
+
+
+def seed_policy_areas(policy_area_model: Any = None) -> None:
+    """Create the seeded areas that are missing and rename changed ones (idempotent).
+
+    The data migration passes its historical model; `load_demo` calls it with none.
+    """
+    if policy_area_model is None:
+        from commitments.models import PolicyArea
+
+        policy_area_model = PolicyArea
+    for areas, challenge in ((CHALLENGE_AREAS, True), (OTHER_AREAS, False)):
+        for code, name in areas:
+            policy_area_model.objects.update_or_create(
+                code=code, defaults={"name": name, "is_challenge_area": challenge}
+            )

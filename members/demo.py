@@ -12,13 +12,13 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
+from django.utils import timezone
 
 from members.models import (
     Jurisdiction,
     Membership,
     MonitoringBody,
     MonitoringBodyMember,
-    Term,
     User,
 )
 from members.tenancy import Role
@@ -26,53 +26,6 @@ from members.tenancy import Role
 DEMO_PASSWORD = "OpenGov-demo-2026"
 # Base32, as authenticator apps take it; README.md documents it so a newcomer can sign in as staff.
 DEMO_SUPPORT_TOTP_SECRET = "OGPLOCALDEMOTOTPSECRETSUPPORTUNT"
-
-
-@dataclass(frozen=True)
-class DemoJurisdiction:
-    slug: str
-    name: str
-    country: str
-    time_zone: str
-    joined_on: date
-    term: tuple[date, date]
-
-
-# Real OGP Local members (../shared/data/ogp-local-members.csv); the dates here are illustrative.
-DEMO_JURISDICTIONS = (
-    DemoJurisdiction(
-        "buenos-aires",
-        "Buenos Aires",
-        "AR",
-        "America/Argentina/Buenos_Aires",
-        date(2024, 3, 10),
-        (date(2023, 12, 10), date(2027, 12, 10)),
-    ),
-    DemoJurisdiction(
-        "tbilisi",
-        "Tbilisi",
-        "GE",
-        "Asia/Tbilisi",
-        date(2024, 2, 1),
-        (date(2021, 11, 12), date(2025, 11, 12)),
-    ),
-    DemoJurisdiction(
-        "nairobi",
-        "Nairobi",
-        "KE",
-        "Africa/Nairobi",
-        date(2025, 1, 15),
-        (date(2022, 8, 25), date(2027, 8, 25)),
-    ),
-    DemoJurisdiction(
-        "cartagena-de-indias",
-        "Cartagena de Indias",
-        "CO",
-        "America/Bogota",
-        date(2025, 6, 2),
-        (date(2024, 1, 1), date(2027, 12, 31)),
-    ),
-)
 
 
 @dataclass(frozen=True)
@@ -100,31 +53,41 @@ DEMO_ACCOUNTS = (
 )
 
 
+def load_demo(today: date | None = None) -> dict[str, int]:
+    """Load the demo members (once) and the demo accounts, then evaluate every status.
+
+    The members are imported from `members.demo_data.demo_exchange(today)` only when none of them
+    exists yet: a database that has them keeps its data as it is (a later run changes nothing but
+    the statuses, evaluated as of `today`). Delete db.sqlite3 for a fresh demo.
+    """
+    from commitments.taxonomy import seed_policy_areas
+    from members.demo_data import demo_exchange
+    from members.exchange import import_exchange
+    from members.status import save_evaluations
+
+    seed_policy_areas()  # reference data a flushed database may lack
+    today = today or timezone.localdate()
+    data = demo_exchange(today)
+    slugs = [item["slug"] for item in data["jurisdictions"]]
+    imported = not Jurisdiction.objects.filter(slug__in=slugs).exists()
+    if imported:
+        import_exchange(data)
+    load_demo_accounts()
+    save_evaluations()  # each member on its own local today
+    return {
+        "jurisdictions": len(slugs),
+        "accounts": len(DEMO_ACCOUNTS),
+        "imported": int(imported),
+    }
+
+
 @transaction.atomic
 def load_demo_accounts() -> dict[str, int]:
-    """Create or update the demo jurisdictions and accounts; returns how many of each exist."""
-    jurisdictions: dict[str, Jurisdiction] = {}
-    for demo in DEMO_JURISDICTIONS:
-        jurisdiction, _ = Jurisdiction.objects.update_or_create(
-            slug=demo.slug,
-            defaults={
-                "name": demo.name,
-                "country": demo.country,
-                "time_zone": demo.time_zone,
-                "joined_on": demo.joined_on,
-                "has_elections": True,
-            },
-        )
-        Term.objects.update_or_create(
-            jurisdiction=jurisdiction,
-            kind=Term.Kind.TERM,
-            starts_on=demo.term[0],
-            defaults={"ends_on": demo.term[1]},
-        )
-        jurisdictions[demo.slug] = jurisdiction
-
+    """Create or update one demo account per role on the demo members (idempotent)."""
+    jurisdictions = {j.slug: j for j in Jurisdiction.objects.all()}
     body, _ = MonitoringBody.objects.get_or_create(name=DEMO_MONITORING_BODY)
-    body.selected_jurisdictions.add(jurisdictions["buenos-aires"])
+    if "buenos-aires" in jurisdictions:
+        body.selected_jurisdictions.add(jurisdictions["buenos-aires"])
 
     for account in DEMO_ACCOUNTS:
         user, _ = User.objects.update_or_create(
@@ -142,9 +105,10 @@ def load_demo_accounts() -> dict[str, int]:
             user=user, email=account.email, defaults={"verified": True, "primary": True}
         )
         for slug, role in account.roles:
-            Membership.objects.update_or_create(
-                user=user, jurisdiction=jurisdictions[slug], defaults={"role": role}
-            )
+            if slug in jurisdictions:
+                Membership.objects.update_or_create(
+                    user=user, jurisdiction=jurisdictions[slug], defaults={"role": role}
+                )
         if account.monitoring_body:
             MonitoringBodyMember.objects.get_or_create(body=body, user=user)
         if (
@@ -152,4 +116,4 @@ def load_demo_accounts() -> dict[str, int]:
             and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         ):
             TOTP.activate(user, DEMO_SUPPORT_TOTP_SECRET)
-    return {"jurisdictions": len(jurisdictions), "accounts": len(DEMO_ACCOUNTS)}
+    return {"accounts": len(DEMO_ACCOUNTS)}

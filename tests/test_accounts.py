@@ -14,7 +14,7 @@ from allauth.mfa.totp.internal.auth import (
 from django.core import mail
 from django.test import Client
 
-from members.demo import DEMO_PASSWORD, DEMO_SUPPORT_TOTP_SECRET, load_demo_accounts
+from members.demo import DEMO_PASSWORD, DEMO_SUPPORT_TOTP_SECRET, load_demo
 from tests.conftest import Tenant, client_for
 from tests.factories import PASSWORD, StaffFactory, has_totp
 
@@ -111,7 +111,7 @@ def current_code(secret: str) -> str:
 
 
 def test_demo_support_account_signs_in_with_the_documented_totp_secret() -> None:
-    load_demo_accounts()
+    load_demo()
     client = Client()
     response = client.post(
         "/accounts/login/", {"login": "support@demo.ogplocal.org", "password": DEMO_PASSWORD}

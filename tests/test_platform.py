@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client, override_settings
 
-from members.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_accounts
+from members.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from members.models import Jurisdiction, Membership, User
 from tests.conftest import IN_CI, Tenant, client_for
 
@@ -117,7 +117,7 @@ def test_demo_data_loads_idempotently_and_every_account_signs_in() -> None:
 
 
 def test_demo_covers_every_role() -> None:
-    load_demo_accounts()
+    load_demo()
     assert set(Membership.objects.values_list("role", flat=True)) == {
         "poc",
         "officer",

@@ -2,14 +2,9 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from commitments.taxonomy import CHALLENGE_AREAS, OTHER_AREAS
+    from commitments.taxonomy import seed_policy_areas
 
-    PolicyArea = apps.get_model("commitments", "PolicyArea")
-    for areas, challenge in ((CHALLENGE_AREAS, True), (OTHER_AREAS, False)):
-        for code, name in areas:
-            PolicyArea.objects.update_or_create(
-                code=code, defaults={"name": name, "is_challenge_area": challenge}
-            )
+    seed_policy_areas(apps.get_model("commitments", "PolicyArea"))
 
 
 class Migration(migrations.Migration):

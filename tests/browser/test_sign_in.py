@@ -5,14 +5,18 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from members.demo import DEMO_PASSWORD, load_demo_accounts
+from members.demo import DEMO_PASSWORD, load_demo
 from tests.browser.conftest import screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after a transactional test must not lose the seeded taxonomy.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_demo_poc_signs_in_and_sees_their_workspace(live_server, page: Page) -> None:
-    load_demo_accounts()
+    load_demo()
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Sign in").click()
     page.get_by_label("Email").fill("poc@demo.ogplocal.org")
@@ -35,7 +39,7 @@ def test_demo_poc_signs_in_and_sees_their_workspace(live_server, page: Page) -> 
 
 
 def test_stakeholder_with_two_jurisdictions_switches_between_them(live_server, page: Page) -> None:
-    load_demo_accounts()
+    load_demo()
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill("stakeholder@demo.ogplocal.org")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
