@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import date
 from typing import Any, cast
 
@@ -179,7 +178,9 @@ KEEP = Keep()
 
 def local_today(jurisdiction: Jurisdiction) -> date:
     """Today in the jurisdiction's time zone: every date of a submission is taken in it (§2)."""
-    return timezone.now().astimezone(zoneinfo.ZoneInfo(jurisdiction.time_zone)).date()
+    from members.status import local_today as local_today_in
+
+    return local_today_in(jurisdiction.time_zone)
 
 
 def permitted_row[Row: models.Model](
