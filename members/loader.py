@@ -9,6 +9,7 @@ every member of it (§3.1 "A joint plan ... counts for all of them").
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -125,7 +126,7 @@ def load_facts(
             rules.Reinstatement(reinstatement["on"])
         )
 
-    plans_of = _plans_by_jurisdiction(ids)
+    plans_of = _plans_by_jurisdiction(ids, {m["pk"]: m["slug"] for m in members})
 
     return {
         member["pk"]: rules.JurisdictionFacts(
@@ -145,7 +146,9 @@ def load_facts(
     }
 
 
-def _plans_by_jurisdiction(ids: list[int]) -> dict[int, tuple[rules.PlanFacts, ...]]:
+def _plans_by_jurisdiction(
+    ids: list[int], slugs: dict[int, str]
+) -> dict[int, tuple[rules.PlanFacts, ...]]:
     """Every plan of the jurisdictions `ids`, joint plans under each member (six queries)."""
     through: Any = ActionPlan.jurisdictions.through
     links = list(
@@ -224,11 +227,13 @@ def _plans_by_jurisdiction(ids: list[int]) -> dict[int, tuple[rules.PlanFacts, .
         )
 
     plans: dict[int, rules.PlanFacts] = {}
+    leads: dict[int, str] = {}
     for row in (
         ActionPlan.objects.filter(pk__in=plan_ids)
         .order_by("starts_on", "ref", "pk")
-        .values("pk", "ref", "starts_on", "ends_on", "submitted_on")
+        .values("pk", "ref", "starts_on", "ends_on", "submitted_on", "lead_jurisdiction__slug")
     ):
+        leads[row["pk"]] = row["lead_jurisdiction__slug"]
         plans[row["pk"]] = rules.PlanFacts(
             ref=row["ref"],
             starts_on=row["starts_on"],
@@ -246,11 +251,30 @@ def _plans_by_jurisdiction(ids: list[int]) -> dict[int, tuple[rules.PlanFacts, .
         if plan_id in plans:
             by_member[jurisdiction_id].append(plan_id)
     return {
-        jurisdiction_id: tuple(
-            plans[plan_id] for plan_id in sorted(set(ids_), key=order.__getitem__)
+        jurisdiction_id: _distinct_refs(
+            [plans[plan_id] for plan_id in sorted(set(ids_), key=order.__getitem__)],
+            [leads[plan_id] for plan_id in sorted(set(ids_), key=order.__getitem__)],
+            member_slug=slugs[jurisdiction_id],
         )
         for jurisdiction_id, ids_ in by_member.items()
     }
+
+
+def _distinct_refs(
+    plans: list[rules.PlanFacts], leads: list[str], *, member_slug: str
+) -> tuple[rules.PlanFacts, ...]:
+    """A plan's ref is unique only within its lead jurisdiction (§5), while the rules key a
+    member's plans by ref: a joint plan led by another member whose ref equals one of this
+    member's own plans is told apart as `ref@lead-slug`."""
+    counts: dict[str, int] = defaultdict(int)
+    for plan in plans:
+        counts[plan.ref] += 1
+    return tuple(
+        replace(plan, ref=f"{plan.ref}@{lead}")
+        if counts[plan.ref] > 1 and lead != member_slug
+        else plan
+        for plan, lead in zip(plans, leads, strict=True)
+    )
 
 
 def _keep_earliest(found: dict[int, date], key: int, day: date) -> None:
