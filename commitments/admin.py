@@ -26,6 +26,12 @@ class CommitmentAdmin(SubmittedRecordAdmin):
     inlines = (MilestoneInline,)
 
 
+@admin.register(Milestone)
+class MilestoneAdmin(SubmittedRecordAdmin):
+    list_display = ("title", "commitment", "due_on", "done_on")
+    search_fields = ("title", "commitment__title")
+
+
 @admin.register(CommitmentChange)
 class CommitmentChangeAdmin(SubmittedRecordAdmin):
     list_display = ("commitment", "changed_on", "approved_by", "approver_name")
