@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from action_plans.models import ActionPlan, PlanChildQuerySet
 from commitments.models import Commitment
 from members.models import MonitoringBody
-from ogplocal.records import SubmittedRecord
+from ogplocal.records import SubmittedQuerySet, SubmittedRecord
 
 
 class AssessmentQuerySet(PlanChildQuerySet):
@@ -91,3 +91,43 @@ class Assessment(SubmittedRecord):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.plan}"
+
+
+class AssessmentFileQuerySet(SubmittedQuerySet):
+    """An annex is read by whoever may read its assessment."""
+
+    jurisdiction_path = "assessment__plan__jurisdictions"
+
+    def public_filter(self) -> Q:
+        return Q(assessment__published=True, assessment__submitted_on__isnull=False)
+
+    def monitoring_body_filter(self) -> Q:
+        return Q(assessment__plan__submitted_on__isnull=False)
+
+
+class AssessmentFile(SubmittedRecord):
+    """An annex of an assessment: a PDF, DOCX or ODT file checked by `ogplocal.uploads`.
+
+    Stored under a server-made name (`file`); `name` is the name the monitoring body gave, made
+    safe, shown on the page and used for the download. An assessment has at most
+    `MAX_FILES_PER_ASSESSMENT` files, its report included.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="files")
+    file = models.FileField(_("file"), upload_to="assessments/", max_length=200)
+    name = models.CharField(_("name"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssessmentFileQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("assessment", "pk")
+        verbose_name = _("assessment annex")
+        verbose_name_plural = _("assessment annexes")
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
-from pathlib import PurePath
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from action_plans.models import ActionPlan
 from action_plans.services import plan_today
-from assessments.models import Assessment
+from assessments.models import Assessment, AssessmentFile
 from commitments.models import Commitment
 from members.models import MonitoringBody, User
 from members.services import (
@@ -25,34 +25,143 @@ from members.services import (
 )
 from members.tenancy import Action
 from ogplocal.exceptions import ActionRefused
+from ogplocal.uploads import (
+    ASSESSMENT_ANNEX,
+    ASSESSMENT_REPORT,
+    DetectedType,
+    UploadBatch,
+    UploadProfile,
+    display_name,
+    shown_name,
+    validate_upload,
+)
 
 NOT_MONITOR = _l(
     "Only the monitoring body selected by the plan's jurisdiction may upload assessments."
 )
 NOT_SUPPORT_UNIT = _l("Only the OGP Support Unit may publish an assessment.")
-REPORT_EXTENSIONS = frozenset({".pdf", ".docx", ".odt"})
 REQUIREMENT_CODES = frozenset(
     {"forum", "regularity", "multi_stakeholder", "endorsement", "monitoring_body"}
 )
 
 
+OGP_VALUES = ("transparency", "participation", "accountability")
+COMPLETION_LEVELS = frozenset({"not_started", "limited", "substantial", "complete"})
+FINDINGS_KEYS: dict[str, frozenset[str]] = {
+    Assessment.Kind.INCEPTION: REQUIREMENT_CODES | {"evidence", "commitment_design"},
+    Assessment.Kind.END_OF_COMMITMENT: frozenset({"completion", "opened_government", "results"}),
+    Assessment.Kind.FINAL_LEARNING_EXERCISE: frozenset(
+        {"lessons", "recommendations", "adoption_steps"}
+    ),
+}
+# At most five files per assessment, the report included (issue 5).
+MAX_FILES_PER_ASSESSMENT = 5
+
+
+def _texts(value: Any, keys: frozenset[str] | None = None) -> bool:
+    """A mapping of strings to strings (with `keys`, only those keys)."""
+    return isinstance(value, Mapping) and all(
+        isinstance(key, str) and isinstance(text, str) and (keys is None or key in keys)
+        for key, text in value.items()
+    )
+
+
 def _check_findings(kind: Assessment.Kind, findings: Mapping[str, Any]) -> dict[str, Any]:
-    """§2: inception findings say, for each minimum requirement, met or not; the final learning
-    exercise gives lessons and recommendations."""
+    """§2 and issue 5, the shape of each kind's structured findings:
+
+    - inception: each minimum requirement's code -> met (bool); `evidence`: code -> notes;
+      `commitment_design`: commitment ref -> how the commitment is designed;
+    - end of commitment: `completion` (the IRM scale of the tracker), `opened_government`:
+      each OGP value -> {"opened": bool, "how": text}, `results`: text;
+    - final learning exercise: `lessons`, `recommendations`, `adoption_steps`: texts.
+    """
     cleaned = dict(findings)
-    if kind == Assessment.Kind.INCEPTION and cleaned:
-        unknown = set(cleaned) - REQUIREMENT_CODES
-        if unknown or not all(isinstance(value, bool) for value in cleaned.values()):
+    if set(cleaned) - FINDINGS_KEYS[kind]:
+        raise ActionRefused(
+            _("These findings do not belong to this kind of assessment."), field="findings"
+        )
+    if kind == Assessment.Kind.INCEPTION:
+        met = [cleaned[code] for code in REQUIREMENT_CODES if code in cleaned]
+        if not all(isinstance(value, bool) for value in met) or not (
+            _texts(cleaned.get("evidence", {}), REQUIREMENT_CODES)
+            and _texts(cleaned.get("commitment_design", {}))
+        ):
             raise ActionRefused(
                 _("Inception findings say, for each minimum requirement, met or not met."),
                 field="findings",
             )
-    final = kind == Assessment.Kind.FINAL_LEARNING_EXERCISE
-    if final and set(cleaned) - {"lessons", "recommendations"}:
+    elif kind == Assessment.Kind.END_OF_COMMITMENT:
+        opened = cleaned.get("opened_government", {})
+        well_formed = (
+            cleaned.get("completion", "not_started") in COMPLETION_LEVELS
+            and isinstance(cleaned.get("results", ""), str)
+            and isinstance(opened, Mapping)
+            and set(opened) <= set(OGP_VALUES)
+            and all(
+                isinstance(answer, Mapping)
+                and isinstance(answer.get("opened"), bool)
+                and isinstance(answer.get("how", ""), str)
+                for answer in opened.values()
+            )
+        )
+        if not well_formed:
+            raise ActionRefused(
+                _(
+                    "End-of-commitment findings give the completion level, whether and how the "
+                    "commitment opened government for each OGP value, and its results."
+                ),
+                field="findings",
+            )
+    elif not _texts(cleaned):
         raise ActionRefused(
-            _("Final learning findings are lessons and recommendations."), field="findings"
+            _("Final learning findings are lessons, recommendations and steps to adopt them."),
+            field="findings",
         )
     return cleaned
+
+
+def _checked_files(
+    report: File[Any] | None, annexes: Sequence[File[Any]]
+) -> list[tuple[File[Any], UploadProfile, DetectedType]]:
+    """The report and the annexes with their types, decided by content; refused otherwise."""
+    if (report is not None) + len(annexes) > MAX_FILES_PER_ASSESSMENT:
+        raise ActionRefused(
+            _("An assessment has at most %(limit)d files, its report included.")
+            % {"limit": MAX_FILES_PER_ASSESSMENT},
+            field="annexes",
+        )
+    checked = []
+    for file, profile, field in [(report, ASSESSMENT_REPORT, "report")] + [
+        (annex, ASSESSMENT_ANNEX, "annexes") for annex in annexes
+    ]:
+        if file is None:
+            continue
+        try:
+            checked.append((file, profile, validate_upload(file, profile)))
+        except ValidationError as refused:
+            name = shown_name(file.name or "")
+            raise ActionRefused(f"{name}: {refused.messages[0]}", field=field) from None
+    return checked
+
+
+def _store_annexes(
+    batch: UploadBatch,
+    *,
+    actor: User,
+    assessment: Assessment,
+    annexes: list[tuple[File[Any], UploadProfile, DetectedType]],
+) -> list[AssessmentFile]:
+    rows = []
+    for file, profile, detected in annexes:
+        row = AssessmentFile(
+            assessment=assessment,
+            name=display_name(file.name or "", detected, limit=200),
+            uploaded_by=actor,
+        )
+        row.file.name = batch.store(file, profile, detected)
+        save_recorded(row, actor, "annex added")
+        rows.append(row)
+    return rows
 
 
 def _monitoring_body(actor: User, plan: ActionPlan) -> MonitoringBody:
@@ -76,15 +185,19 @@ def record_assessment(
     report: File[Any] | None = None,
     commitment: Commitment | None = None,
     findings: Mapping[str, Any] | None = None,
+    annexes: Sequence[File[Any]] = (),
     today: date | None = None,
 ) -> Assessment:
     """A member of the selected monitoring body submits an assessment of a submitted plan.
 
     Kinds (§2): inception; end-of-commitment, of one completed commitment of the plan; final
     learning exercise. One of each kind per plan (end-of-commitment: per commitment). The report
-    is a PDF, DOCX or ODT file. The assessment is published separately, by the Support Unit.
+    and the annexes are PDF, DOCX or ODT files, judged by content (`ogplocal.uploads`), five at
+    most in all. A refusal leaves no row and no stored file. The assessment is published
+    separately, by the Support Unit.
     """
-    with transaction.atomic():
+    files = _checked_files(report, annexes)
+    with UploadBatch() as batch, transaction.atomic():
         plan = permitted_row(
             ActionPlan,
             actor=actor,
@@ -102,11 +215,6 @@ def record_assessment(
         if plan.submitted_on is None:
             raise ActionRefused(_("Only a submitted plan is assessed."))
         body = _monitoring_body(actor, plan)
-        if (
-            report is not None
-            and PurePath(report.name or "").suffix.lower() not in REPORT_EXTENSIONS
-        ):
-            raise ActionRefused(_("The report is a PDF, DOCX or ODT file."), field="report")
         if kind == Assessment.Kind.END_OF_COMMITMENT:
             if commitment is None or commitment.plan_id != plan.pk:
                 raise ActionRefused(
@@ -141,9 +249,49 @@ def record_assessment(
             uploaded_by=actor,
         )
         if report is not None:
-            assessment.report = report  # type: ignore[assignment]
+            file, profile, detected = files[0]
+            assessment.report.name = batch.store(file, profile, detected)
         save_recorded(assessment, actor, "assessment submitted")
+        _store_annexes(
+            batch, actor=actor, assessment=assessment, annexes=files[report is not None :]
+        )
     return assessment
+
+
+def add_assessment_annexes(
+    *,
+    actor: User,
+    assessment: Assessment,
+    annexes: Sequence[File[Any]],
+) -> list[AssessmentFile]:
+    """The monitoring body adds annexes to its assessment until it is published; at most
+    `MAX_FILES_PER_ASSESSMENT` files in all, counted under a lock so two uploads at once cannot
+    pass the cap together."""
+    checked = _checked_files(None, annexes)
+    with UploadBatch() as batch, transaction.atomic():
+        assessment = permitted_row(
+            Assessment,
+            actor=actor,
+            action=Action.ASSESS,
+            pk=assessment.pk,
+            refusal=str(NOT_MONITOR),
+            lock=True,
+        )
+        if assessment.published:
+            raise ActionRefused(_("A published assessment is not changed."), field="annexes")
+        held = (
+            bool(assessment.report) + AssessmentFile.objects.filter(assessment=assessment).count()
+        )
+        if held + len(checked) > MAX_FILES_PER_ASSESSMENT:
+            raise ActionRefused(
+                _(
+                    "An assessment has at most %(limit)d files, its report included; "
+                    "it has %(held)d."
+                )
+                % {"limit": MAX_FILES_PER_ASSESSMENT, "held": held},
+                field="annexes",
+            )
+        return _store_annexes(batch, actor=actor, assessment=assessment, annexes=checked)
 
 
 def publish_assessment(
