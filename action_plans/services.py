@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -38,6 +41,15 @@ from members.services import (
 )
 from members.tenancy import Action
 from ogplocal.exceptions import ActionRefused
+from ogplocal.uploads import (
+    LETTER_OF_SUPPORT,
+    MINUTES,
+    DetectedType,
+    UploadBatch,
+    UploadProfile,
+    shown_name,
+    validate_upload,
+)
 
 NOT_EDITOR = _l("Only the plan's Point of Contact or government officers may change it.")
 NOT_SUBMITTER = _l("Only the plan's Point of Contact may submit it.")
@@ -382,10 +394,14 @@ def record_meeting(
     government_participants: int,
     non_governmental_participants: int,
     minutes: str = "",
+    minutes_file: File[Any] | None = None,
     today: date | None = None,
 ) -> Meeting:
-    """A POC or officer records a co-creation or implementation meeting that was held."""
-    with transaction.atomic():
+    """A POC or officer records a co-creation or implementation meeting that was held, its
+    minutes typed, or uploaded as a PDF, DOCX or ODT file (`ogplocal.uploads.MINUTES`). The file
+    is checked before anything is written: a refused file leaves no row and no stored bytes."""
+    detected = _checked_upload(minutes_file, MINUTES, field="minutes_file")
+    with UploadBatch() as batch, transaction.atomic():
         plan = permitted_row(
             ActionPlan,
             actor=actor,
@@ -422,6 +438,8 @@ def record_meeting(
             minutes=minutes.strip(),
             recorded_by=actor,
         )
+        if minutes_file is not None and detected is not None:
+            meeting.minutes_file.name = batch.store(minutes_file, MINUTES, detected)
         save_recorded(meeting, actor, "meeting recorded")
     return meeting
 
@@ -559,12 +577,19 @@ def record_letter_of_support(
     *,
     actor: User,
     jurisdiction: Jurisdiction,
-    file: object,
+    file: File[Any],
     plan: ActionPlan | None = None,
     signed_on: date | None = None,
+    today: date | None = None,
 ) -> LetterOfSupport:
-    """A POC or officer uploads the jurisdiction's letter of support, with a new plan or alone."""
-    with transaction.atomic():
+    """A POC or officer uploads the jurisdiction's letter of support, with a new plan or alone.
+
+    The letter is a PDF, DOCX or ODT file judged by its content (`ogplocal.uploads`), checked
+    before anything is written: a refused file leaves no row and no stored bytes. A letter is
+    signed before it is uploaded, so a signing day in the future is refused.
+    """
+    detected = _checked_upload(file, LETTER_OF_SUPPORT, field="file", required=True)
+    with UploadBatch() as batch, transaction.atomic():
         jurisdiction = permitted_row(
             Jurisdiction,
             actor=actor,
@@ -576,9 +601,32 @@ def record_letter_of_support(
             raise ActionRefused(
                 _("This plan is not one of the jurisdiction's plans."), field="plan"
             )
+        today = today or local_today(jurisdiction)
+        if signed_on is not None and signed_on > today:
+            raise ActionRefused(
+                _("The letter is uploaded once signed; %(day)s is in the future.")
+                % {"day": signed_on.isoformat()},
+                field="signed_on",
+            )
         letter = LetterOfSupport(
             jurisdiction=jurisdiction, plan=plan, signed_on=signed_on, uploaded_by=actor
         )
-        letter.file = file  # type: ignore[assignment]
+        letter.file.name = batch.store(file, LETTER_OF_SUPPORT, detected)
         save_recorded(letter, actor, "letter of support uploaded")
     return letter
+
+
+def _checked_upload(
+    file: File[Any] | None, profile: UploadProfile, *, field: str, required: bool = False
+) -> DetectedType | None:
+    """The type of `file` by its content, if `profile` accepts it (`ogplocal.uploads`); else
+    ActionRefused beside `field`. None when no file was given and none is required."""
+    if file is None:
+        if required:
+            raise ActionRefused(_("Choose the file to upload."), field=field)
+        return None
+    try:
+        return validate_upload(file, profile)
+    except ValidationError as refused:
+        name = shown_name(file.name or "")
+        raise ActionRefused(f"{name}: {refused.messages[0]}", field=field) from None

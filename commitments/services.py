@@ -724,3 +724,45 @@ def decide_withdrawal(
             body=(comments.strip() or reason) + "\n",
         )
     return commitment
+
+
+@dataclass(frozen=True)
+class Slots:
+    """Whether a commitment may be added to a plan today, and if not, why (§3.1)."""
+
+    open_count: int
+    limit: int
+    reason: str = ""
+
+    @property
+    def free(self) -> bool:
+        return not self.reason
+
+
+def commitment_slots(plan: ActionPlan, today: date) -> Slots:
+    """The §3.1 checks `add_commitment_to_submitted_plan` makes before anything is typed: the
+    cap of open commitments and the plan's end. A draft plan takes commitments until submission,
+    where their number is checked."""
+    joint = plan.jurisdictions.count() > 1
+    limit = commitment_limit(joint=joint)
+    if plan.submitted_on is None:
+        return Slots(plan.commitments.count(), limit)
+    open_now = len(open_commitments_on(plan, today))
+    if today > plan.ends_on:
+        return Slots(
+            open_now,
+            limit,
+            _("The plan ended on %(day)s; no commitment can be added to it.")
+            % {"day": plan.ends_on.isoformat()},
+        )
+    if open_now >= limit:
+        return Slots(
+            open_now,
+            limit,
+            _(
+                "The plan already has %(count)d open commitments, the most a %(kind)s may have "
+                "at once. A slot frees when a commitment is withdrawn, or completed and assessed."
+            )
+            % {"count": open_now, "kind": _("joint plan") if joint else _("plan")},
+        )
+    return Slots(open_now, limit)

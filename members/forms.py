@@ -54,3 +54,28 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+# --- Workspace requests (issue 4, item 6) ------------------------------------------------------
+
+
+class _Date(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class ExtensionRequestForm(forms.Form):
+    requested_until = forms.DateField(label=_("New first-plan deadline asked for"), widget=_Date())
+    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class VoluntaryInactivityForm(forms.Form):
+    starts_on = forms.DateField(label=_("Pause from"), widget=_Date())
+    ends_on = forms.DateField(label=_("Pause until"), widget=_Date())
+    reason = forms.CharField(
+        label=_("Why"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Voluntary inactivity is for unforeseeable events; the Support Unit decides."),
+    )

@@ -1,0 +1,37 @@
+"""The plan as a PDF (issue 4, item 7): WeasyPrint renders the same template and the same calendar
+drawing as the plan page, so the two never disagree."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from action_plans.models import ActionPlan
+from members.models import Jurisdiction
+
+
+def render_plan_pdf(
+    *, plan: ActionPlan, jurisdiction: Jurisdiction, calendar: str, today: date
+) -> bytes:
+    """The PDF of `plan` (its commitments, milestones and policy areas prefetched)."""
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "workspace/plan_pdf.html",
+        {
+            "plan": plan,
+            "jurisdiction": jurisdiction,
+            "commitments": list(plan.commitments.all()),
+            "calendar": calendar,
+            "today": today,
+        },
+    )
+    # No network: every resource of the PDF is in the HTML itself.
+    document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_no_fetch)
+    return document.write_pdf()  # type: ignore[no-any-return]
+
+
+def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
+    raise ValueError(f"the plan PDF fetches nothing: {url}")

@@ -1,0 +1,163 @@
+"""Forms of the commitment pages: they parse what was typed; the business actions decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from action_plans.forms import DateInput
+from action_plans.models import Meeting
+from commitments.models import PolicyArea
+from commitments.services import Approval, MilestoneInput
+from members.models import User
+
+
+class CommitmentForm(forms.Form):
+    ref = forms.SlugField(
+        label=_("Reference"),
+        max_length=60,
+        help_text=_("A short name within the plan, such as c1."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=300)
+    problem = forms.CharField(
+        label=_("Problem"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    status_quo = forms.CharField(
+        label=_("Status quo"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    actions = forms.CharField(
+        label=_("What will be done"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    objectives = forms.CharField(
+        label=_("Objectives"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    lead_agency = forms.CharField(label=_("Lead agency"), max_length=200, required=False)
+    partners = forms.CharField(
+        label=_("Partners"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
+    ends_on = forms.DateField(
+        label=_("Ends on"), widget=DateInput(), help_text=_("On or before the plan's end.")
+    )
+    policy_areas = forms.ModelMultipleChoiceField(
+        label=_("Policy areas"),
+        queryset=PolicyArea.objects.order_by("-is_challenge_area", "name"),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def content(self) -> dict[str, Any]:
+        """The cleaned content as the actions take it (policy areas by code)."""
+        data = dict(self.cleaned_data)
+        data["policy_areas"] = [area.code for area in data.get("policy_areas") or []]
+        return data
+
+
+class EditCommitmentForm(CommitmentForm):
+    """Editing: the reference stays what it is."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["ref"]
+
+
+class MilestoneForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    title = forms.CharField(label=_("Milestone"), max_length=300, required=False)
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=DateInput())
+    done_on = forms.DateField(label=_("Done on"), required=False, widget=DateInput())
+
+
+MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=2)
+
+
+def milestone_inputs(formset: forms.BaseFormSet[MilestoneForm]) -> list[MilestoneInput]:
+    """The milestone rows with a title; an empty new row is ignored, an emptied existing one is
+    refused by the action (a milestone is never deleted)."""
+    rows = []
+    for form in formset.forms:
+        data = form.cleaned_data
+        if not data or (not data.get("title") and not data.get("id")):
+            continue
+        rows.append(
+            MilestoneInput(
+                title=data.get("title") or "",
+                due_on=data.get("due_on"),
+                done_on=data.get("done_on"),
+                id=data.get("id"),
+            )
+        )
+    return rows
+
+
+class ApprovalForm(forms.Form):
+    """Who approved a change of a submitted plan's commitment (§3.1 "Changes")."""
+
+    approved_by = forms.ModelChoiceField(
+        label=_("Approved in the portal by"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("A civil-society stakeholder of the jurisdiction."),
+    )
+    approver_name = forms.CharField(
+        label=_("Or approved outside the portal by"), max_length=200, required=False
+    )
+    evidence = forms.CharField(
+        label=_("Evidence of that approval"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Where the approval is recorded: minutes, a letter, an email."),
+    )
+    summary = forms.CharField(
+        label=_("Why it changes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, stakeholders: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["approved_by"].queryset = stakeholders  # type: ignore[attr-defined]
+
+    def approval(self) -> Approval | None:
+        data = self.cleaned_data
+        if not (data.get("approved_by") or data.get("approver_name") or data.get("evidence")):
+            return None
+        return Approval(
+            approved_by=data.get("approved_by"),
+            approver_name=data.get("approver_name") or "",
+            evidence=data.get("evidence") or "",
+        )
+
+
+class CoCreationForm(ApprovalForm):
+    """The record of a commitment added to a submitted plan: a meeting or an approval."""
+
+    co_creation_meeting = forms.ModelChoiceField(
+        label=_("Co-creation meeting"),
+        queryset=Meeting.objects.none(),
+        required=False,
+        help_text=_(
+            "A co-creation meeting with non-governmental participants held since the plan's "
+            "submission; or record a stakeholder's approval below."
+        ),
+    )
+
+    def __init__(
+        self, *args: Any, meetings: QuerySet[Meeting], stakeholders: QuerySet[User], **kw: Any
+    ) -> None:
+        super().__init__(*args, stakeholders=stakeholders, **kw)
+        del self.fields["summary"]
+        self.fields["co_creation_meeting"].queryset = meetings  # type: ignore[attr-defined]
+        self.order_fields(["co_creation_meeting"])
+
+
+class CompleteForm(forms.Form):
+    completed_on = forms.DateField(label=_("Completed on"), widget=DateInput())
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it can no longer be delivered"), widget=forms.Textarea(attrs={"rows": 3})
+    )

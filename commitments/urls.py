@@ -1,0 +1,15 @@
+"""The commitment pages of a plan, under /w/<slug>/plans/<pk>/commitments/."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from commitments import views
+
+urlpatterns = [
+    path("new/", views.commitment_create, name="commitment_create"),
+    path("<int:cpk>/", views.commitment_detail, name="commitment_detail"),
+    path("<int:cpk>/edit/", views.commitment_edit, name="commitment_edit"),
+    path("<int:cpk>/complete/", views.commitment_complete, name="commitment_complete"),
+    path("<int:cpk>/withdraw/", views.commitment_withdraw, name="commitment_withdraw"),
+]
