@@ -27,6 +27,7 @@ __all__ = [
     "Membership",
     "MonitoringBody",
     "MonitoringBodyMember",
+    "Notification",
     "Reinstatement",
     "Role",
     "StatusChange",
@@ -490,3 +491,72 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jurisdiction}: {self.status} from {self.on}"
+
+
+class Notification(models.Model):
+    """One email to one person, decided once and sent once (issue 7, DESIGN.md §3.2 and §3.3).
+
+    The row is written in the same transaction as the decision to send (the reminder sweep, the
+    stored status transition) and is marked sent only after the SMTP server accepted the message,
+    so an email is never lost: an unsent row is sent again until it goes. Its key (recipient,
+    jurisdiction, deadline kind, ref, due date, reminder offset) makes a second sweep send nothing
+    new, while a moved deadline (a new due date) gets reminders of its own. The jurisdiction is part
+    of the key because a plan's ref is unique only within its jurisdiction (DESIGN.md §5).
+    """
+
+    class Topic(models.TextChoices):
+        REMINDER = "reminder", _("deadline reminder")
+        MISSED = "missed", _("missed deadline")
+        STATUS = "status", _("status change")
+
+    # `deadline_kind` of a status transition; the other values are the kinds of §3.2.
+    STATUS_KIND = "status"
+    # `offset` of the notice sent the day after a missed deadline, and of a status transition.
+    MISSED_OFFSET = -1
+    STATUS_OFFSET = 0
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="notifications"
+    )
+    topic = models.CharField(_("topic"), max_length=10, choices=Topic.choices)
+    deadline_kind = models.CharField(_("deadline kind"), max_length=40)
+    # The deadline's ref (plan, PLAN/COMMITMENT or quarter, "" when none); for a status
+    # transition, the new status.
+    ref = models.CharField(_("reference"), max_length=200, blank=True, default="")
+    # The due date; for a status transition, the day the status changed.
+    due = models.DateField(_("due on"))
+    # Days before the due date (30, 7, 1); -1: the day after it was missed; 0: a transition.
+    offset = models.SmallIntegerField(_("days before"))
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    created_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("sending attempts"), default=0)
+    last_error = models.TextField(_("last sending error"), blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("recipient", "jurisdiction", "deadline_kind", "ref", "due", "offset"),
+                name="%(app_label)s_%(class)s_once",
+                violation_error_message=_("This person was already notified of this."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=("recipient", "-created_at"), name="members_notif_recipient"),
+            models.Index(
+                fields=("created_at",),
+                condition=Q(sent_at__isnull=True),
+                name="members_notif_unsent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.subject}"
