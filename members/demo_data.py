@@ -98,7 +98,7 @@ def commitment_record(
         if plan.stop_updates_on is not None and submitted_on > plan.stop_updates_on:
             continue
         if from_end > plan.flat_quarters:
-            percent = min(100 if completed and quarter.ends_on >= completed else 95, percent + 10)
+            percent = 100 if completed and quarter.ends_on >= completed else min(95, percent + 10)
         updates.append(
             {
                 "quarter": str(quarter),

@@ -129,4 +129,5 @@ def test_workspace_query_count_does_not_grow_with_the_team(tenant: Tenant) -> No
     InvitationFactory.create_batch(5, jurisdiction=tenant.jurisdiction)
     with CaptureQueriesContext(connection) as large:
         client.get("/w/villa-example/")
-    assert len(large) == len(small) == 10
+    # The exact number is pinned by the workspace tests; here: it does not grow with the team.
+    assert len(large) == len(small)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -25,9 +27,9 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 
 
-@pytest.fixture
-def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    """A fresh headless Chromium page; Playwright runs only for the test that asks for it.
+@contextmanager
+def chromium_context(monkeypatch: pytest.MonkeyPatch, **options: Any) -> Iterator[Any]:
+    """A fresh headless Chromium context; Playwright runs only for the test that asks for it.
 
     Playwright's sync API keeps an event loop running in this thread while it is open, so it is
     started and stopped around each test: the database set-up and teardown happen outside it.
@@ -45,10 +47,24 @@ def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        yield context.new_page()
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+        yield context
         context.close()
         browser.close()
+
+
+@pytest.fixture
+def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A page as a person's browser shows it, under the portal's Content Security Policy."""
+    with chromium_context(monkeypatch) as context:
+        yield context.new_page()
+
+
+@pytest.fixture
+def browser_context(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A context that lets a test inject a checking script (axe-core) despite the CSP."""
+    with chromium_context(monkeypatch, bypass_csp=True) as context:
+        yield context
 
 
 def screenshot(page: object, name: str) -> Path:

@@ -1,0 +1,91 @@
+"""Public pages are cached, and every change that could affect them invalidates the cache.
+
+Anonymous GET responses of views decorated with `public_page` are kept in the cache under a key
+that includes a *generation* number; saving or deleting any row of the portal's own apps bumps the
+generation after the transaction commits, so the next request renders afresh. Signed-in people
+always get a fresh page (their navigation is personal).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+GENERATION_KEY = "public-pages:generation"
+TIMEOUT = 60 * 60
+# Apps whose rows can appear on a public page.
+PUBLIC_DATA_APPS = ("members", "action_plans", "commitments", "tracker", "assessments")
+# Rows that never reach a public page: changing them need not empty the cache.
+PRIVATE_MODELS = {"invitation", "notification", "membership", "user"}
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        value = cache.get(GENERATION_KEY, 1)
+    return int(value)
+
+
+def invalidate() -> None:
+    """Every cached public page is stale from now on."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # the key was evicted: start a new generation
+        cache.set(GENERATION_KEY, generation() + 1, timeout=None)
+
+
+def _changed(sender: Any, **kwargs: Any) -> None:
+    if sender._meta.model_name in PRIVATE_MODELS:
+        return
+    transaction.on_commit(invalidate)
+
+
+def connect_invalidation() -> None:
+    """Called once from an AppConfig.ready(): watch every model of the public data apps."""
+    for label in PUBLIC_DATA_APPS:
+        for model in apps.get_app_config(label).get_models():
+            uid = f"public-cache:{model._meta.label}"
+            post_save.connect(_changed, sender=model, dispatch_uid=uid + ":save")
+            post_delete.connect(_changed, sender=model, dispatch_uid=uid + ":delete")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="public-cache:m2m")
+
+
+def _m2m_changed(sender: type, instance: Any, action: str, **kwargs: Any) -> None:
+    if action.startswith("post_") and instance._meta.app_label in PUBLIC_DATA_APPS:
+        transaction.on_commit(invalidate)
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    storage = getattr(request, "_messages", None)
+    return bool(storage is not None and len(storage))
+
+
+def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Cache the anonymous GET response of a public view until the data changes."""
+
+    @functools.wraps(view)
+    def cached_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method != "GET" or request.user.is_authenticated or _has_messages(request):
+            return view(request, *args, **kwargs)
+        key = f"public-page:{generation()}:{get_language()}:{request.get_full_path()}"
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if response.status_code == 200 and not response.streaming:
+                cache.set(key, response, TIMEOUT)
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+        return response
+
+    return cached_view
