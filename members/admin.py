@@ -9,6 +9,7 @@ from members.models import (
     Membership,
     MonitoringBody,
     MonitoringBodyMember,
+    Notification,
     Reinstatement,
     StatusChange,
     StatusOverride,
@@ -127,4 +128,20 @@ class StatusChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Staff see every email the portal decided to send, and whether the server accepted it."""
+
+    list_display = ("subject", "recipient", "jurisdiction", "topic", "due", "offset", "sent_at")
+    list_filter = ("topic", "deadline_kind")
+    search_fields = ("subject", "recipient__email", "jurisdiction__name")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # written by the reminder sweep and the status job only
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
@@ -214,10 +215,16 @@ def permitted_row[Row: models.Model](
     return cast(Row, row)
 
 
+CHANGE_REASON_LENGTH = 100  # django-simple-history's history_change_reason field
+
+
 def record_by(instance: models.Model, actor: User | None, reason: str = "") -> None:
     """Name who makes the next save and why, for the history django-simple-history keeps."""
     instance._history_user = actor  # type: ignore[attr-defined]
     if reason:
+        # The history's change reason is a varchar(100); PostgreSQL refuses a longer one.
+        if len(reason) > CHANGE_REASON_LENGTH:
+            reason = reason[: CHANGE_REASON_LENGTH - 1] + "…"
         instance._change_reason = reason  # type: ignore[attr-defined]
 
 
@@ -652,9 +659,13 @@ def withdraw_override(
     *,
     actor: User,
     override: StatusOverride,
+    reason: str = "",
     today: date | None = None,
 ) -> StatusOverride:
-    """The Support Unit withdraws an override; from today it no longer shows (§3.3)."""
+    """The Support Unit withdraws an override; from today it no longer shows (§3.3).
+
+    The written reason, when given, is kept as the history's change reason and emailed.
+    """
     with transaction.atomic():
         override = permitted_row(
             StatusOverride,
@@ -676,12 +687,19 @@ def withdraw_override(
                 _("This override already ended on %(day)s.") % {"day": override.ends_on.isoformat()}
             )
         override.withdrawn_on = today
-        save_recorded(override, actor, "override withdrawn", update_fields=["withdrawn_on"])
+        reason = reason.strip()
+        # The history keeps the reason (shortened to its 100 characters); the email all of it.
+        save_recorded(
+            override,
+            actor,
+            f"override withdrawn: {reason}" if reason else "override withdrawn",
+            update_fields=["withdrawn_on"],
+        )
         _tell_pocs_of_decision(
             override.jurisdiction,
             _("The Support Unit withdrew the status override of %(from)s.")
             % {"from": override.starts_on.isoformat()},
-            "",
+            reason,
         )
     return override
 
@@ -726,3 +744,172 @@ def reinstate_member(
             reason,
         )
     return reinstatement
+
+
+# --- Support Unit console: a new member (issue 6) ---------------------------------------------
+
+# OGP's eligibility criteria ask for at least 16 months left in the administration's term when a
+# jurisdiction with elections joins (DESIGN.md §2); the portal warns, it does not refuse.
+MONTHS_OF_TERM_EXPECTED = 16
+
+
+def months_of_term_left(*, joined_on: date, term_ends_on: date) -> int:
+    """Whole months from the join date to the end of the term (0 when it ends before)."""
+    from dateutil.relativedelta import relativedelta
+
+    if term_ends_on <= joined_on:
+        return 0
+    left = relativedelta(term_ends_on, joined_on)
+    return left.years * 12 + left.months
+
+
+def term_left_is_short(*, joined_on: date, term_ends_on: date) -> bool:
+    """Fewer than 16 months of the term remain on the join date (§2; §3.0 month arithmetic)."""
+    from members.rules import add_months
+
+    return term_ends_on < add_months(joined_on, MONTHS_OF_TERM_EXPECTED)
+
+
+@dataclass(frozen=True)
+class NewMember:
+    jurisdiction: Jurisdiction
+    invitation: Invitation
+    first_plan_due: date
+    short_term: bool
+
+
+def create_member(
+    *,
+    actor: User,
+    name: str,
+    slug: str,
+    country: str,
+    time_zone: str,
+    has_elections: bool,
+    joined_on: date,
+    poc_email: str,
+    period_starts_on: date | None = None,
+    period_ends_on: date | None = None,
+    first_plan_deadline: date | None = None,
+    accept_short_term: bool = False,
+    base_url: str = "",
+    today: date | None = None,
+) -> NewMember:
+    """The Support Unit creates a member, invites its first Point of Contact by email and sets
+    its first-plan deadline (joined + 4 months when none is given, §3.2).
+
+    The period is the administration's term (with elections, required) or the medium-term
+    strategy period (without, optional). When fewer than 16 months of the term remain on the join
+    date the action is refused until `accept_short_term` says the Support Unit saw the warning.
+    Who created it and when is the jurisdiction's history; the invitation and a note of the
+    deadline are emailed to the invited Point of Contact after commit.
+    """
+    from django.core.exceptions import ValidationError
+
+    from members.models import Term
+    from members.rules import add_months
+    from members.tenancy import is_support_unit
+
+    if not is_support_unit(actor):
+        raise ActionRefused(str(SUPPORT_UNIT_ONLY))
+    name, slug = name.strip(), slug.strip().lower()
+    if has_elections and (period_starts_on is None or period_ends_on is None):
+        raise ActionRefused(
+            _("Give the dates of the administration's term in force."), field="period_ends_on"
+        )
+    if (period_starts_on is None) != (period_ends_on is None):
+        raise ActionRefused(
+            _("Give both dates of the strategy period, or neither."), field="period_ends_on"
+        )
+    if period_starts_on is not None and period_ends_on is not None:
+        if period_ends_on <= period_starts_on:
+            raise ActionRefused(_("The period ends before it starts."), field="period_ends_on")
+        if period_ends_on <= joined_on:
+            raise ActionRefused(
+                _("The period ends on or before the join date."), field="period_ends_on"
+            )
+    short_term = (
+        has_elections
+        and period_ends_on is not None
+        and term_left_is_short(joined_on=joined_on, term_ends_on=period_ends_on)
+    )
+    if short_term and not accept_short_term:
+        assert period_ends_on is not None
+        raise ActionRefused(
+            _(
+                "Only %(months)s months of the administration's term remain on the join date; "
+                "OGP's eligibility criteria ask for at least %(expected)s. Confirm to create "
+                "the member anyway."
+            )
+            % {
+                "months": months_of_term_left(joined_on=joined_on, term_ends_on=period_ends_on),
+                "expected": MONTHS_OF_TERM_EXPECTED,
+            },
+            field="accept_short_term",
+        )
+    with transaction.atomic():
+        if Jurisdiction.objects.filter(slug=slug).exists():
+            raise ActionRefused(
+                _("Another member already has the address name %(slug)s.") % {"slug": slug},
+                field="slug",
+            )
+        jurisdiction = Jurisdiction(
+            name=name,
+            slug=slug,
+            country=country,
+            time_zone=time_zone,
+            has_elections=has_elections,
+            joined_on=joined_on,
+            status=Status.ACTIVE,
+            status_since=joined_on,
+        )
+        today = today or local_today(jurisdiction)
+        due = first_plan_deadline or add_months(joined_on, 4)
+        if first_plan_deadline is not None:
+            if first_plan_deadline < joined_on:
+                raise ActionRefused(
+                    _("The first-plan deadline is before the join date."),
+                    field="first_plan_deadline",
+                )
+            if first_plan_deadline < today:
+                raise ActionRefused(
+                    _("A deadline set today (%(today)s) cannot be in the past.")
+                    % {"today": today.isoformat()},
+                    field="first_plan_deadline",
+                )
+            jurisdiction.first_plan_deadline = first_plan_deadline
+        try:
+            jurisdiction.full_clean()
+        except ValidationError as error:
+            field, messages = next(iter(error.message_dict.items()))
+            raise ActionRefused(messages[0], field=field) from None
+        save_recorded(jurisdiction, actor, "member created")
+        if period_starts_on is not None and period_ends_on is not None:
+            term = Term(
+                jurisdiction=jurisdiction,
+                kind=Term.Kind.TERM if has_elections else Term.Kind.STRATEGY,
+                starts_on=period_starts_on,
+                ends_on=period_ends_on,
+            )
+            save_recorded(term, actor, "member created")
+        invitation = invite_person(
+            jurisdiction=jurisdiction,
+            email=poc_email,
+            role=Role.POC,
+            invited_by=actor,
+            base_url=base_url,
+        )
+        send_after_commit(
+            to=[invitation.email],
+            subject=_("%(jurisdiction)s joins OGP Local") % {"jurisdiction": jurisdiction.name},
+            body=_(
+                "%(jurisdiction)s joined OGP Local on %(joined)s. Its first action plan is due "
+                "on %(due)s. The invitation to the portal comes in a separate email.\n"
+            )
+            % {
+                "jurisdiction": jurisdiction.name,
+                "joined": joined_on.isoformat(),
+                "due": due.isoformat(),
+            },
+        )
+    return NewMember(jurisdiction, invitation, due, short_term)

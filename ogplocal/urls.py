@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from members import notification_views
 from members import views as members_views
 from ogplocal import views
 
@@ -18,6 +19,13 @@ urlpatterns = [
     path("w/switch/", members_views.switch_jurisdiction, name="switch_jurisdiction"),
     path("w/<slug:slug>/", members_views.workspace, name="workspace"),
     path("w/<slug:slug>/team/invite/", members_views.invite, name="invite"),
-    path("support/", members_views.support_home, name="support_home"),
+    path("support/", include("members.console.urls")),
+    path("w/<slug:slug>/requests/", members_views.workspace_requests, name="workspace_requests"),
+    path("w/<slug:slug>/plans/", include("action_plans.urls")),
+    path("w/<slug:slug>/plans/<int:pk>/commitments/", include("commitments.urls")),
+    path("w/<slug:slug>/plans/<int:pk>/tracker/", include("tracker.urls")),
+    path("notifications/", notification_views.notifications, name="notifications"),
+    path("", include("members.public_urls")),
+    path("", include("assessments.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -291,3 +291,87 @@ class ReinstatementFactory(factory.django.DjangoModelFactory[Reinstatement]):
     jurisdiction = factory.SubFactory(JurisdictionFactory)
     on = date(2028, 1, 10)
     reason = "Recommitted in writing."
+
+
+# --- Upload files (for ogplocal.uploads; real minimal documents built in memory) -----------
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n"
+    b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+DOCX_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
+
+
+def zip_bytes(members: dict[str, bytes | str], *, first_stored: str | None = None) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            kind = zipfile.ZIP_STORED if name == first_stored else zipfile.ZIP_DEFLATED
+            archive.writestr(zipfile.ZipInfo(name), content, compress_type=kind)
+    return buffer.getvalue()
+
+
+def docx_bytes(text: str = "Inception assessment") -> bytes:
+    return zip_bytes(
+        {
+            "[Content_Types].xml": DOCX_CONTENT_TYPES,
+            "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="word/document.xml"/></Relationships>',
+            "word/document.xml": '<?xml version="1.0"?><w:document xmlns:w="http://schemas.'
+            'openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'
+            f"{text}</w:t></w:r></w:p></w:body></w:document>",
+        }
+    )
+
+
+def odt_bytes(mimetype: str = "application/vnd.oasis.opendocument.text") -> bytes:
+    return zip_bytes(
+        {
+            "mimetype": mimetype,
+            "META-INF/manifest.xml": '<?xml version="1.0"?><manifest:manifest xmlns:manifest='
+            '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>',
+            "content.xml": '<?xml version="1.0"?><office:document-content xmlns:office='
+            '"urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>',
+        },
+        first_stored="mimetype",
+    )
+
+
+def upload(name: str, content: bytes, content_type: str = "application/pdf") -> Any:
+    """A file as a browser sends it; `content_type` is what it declares, never trusted."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+# --- Notifications (issue 7) -----------------------------------------------------------------
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):  # type: ignore[type-arg]
+    class Meta:
+        model = "members.Notification"
+
+    recipient = factory.SubFactory(UserFactory)
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    topic = "reminder"
+    deadline_kind = "first_plan"
+    ref = ""
+    due = date(2026, 7, 10)
+    offset = 30
+    subject = factory.Sequence(lambda n: f"[OGP Local] Due in 30 days: the first action plan {n}")
+    body_text = "The first action plan is due on 10 July 2026."
+    body_html = "<p>The first action plan is due on 10 July 2026.</p>"

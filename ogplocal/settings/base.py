@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "rest_framework",
     "allauth",
     "allauth.account",
@@ -241,3 +242,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Background jobs and email (issue 7) ------------------------------------------------------
+# Celery's beat schedule is in ogplocal/celery.py; the tasks are in members/tasks.py. Tasks are
+# acknowledged after they ran (CELERY_TASK_ACKS_LATE above), so a worker that dies mid-task leaves
+# its message to another. Redis hands an unacknowledged message out again after the visibility
+# timeout, also one a worker holds for a countdown (a retry): the timeout must stay above the
+# longest countdown (NOTIFICATION_RETRY_BACKOFF_MAX), or a retry would run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60),
+}
+# Named queues (DESIGN.md §6): status evaluation in batches of members, and email; everything
+# else stays on Celery's default queue. docker-compose.yml's worker consumes all three.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "members.tasks.send_notification": {"queue": "email"},
+    "members.tasks.*": {"queue": "status"},
+}
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Sending an email that the SMTP server refused for now: retried with exponential backoff from
+# NOTIFICATION_RETRY_BACKOFF seconds up to NOTIFICATION_RETRY_BACKOFF_MAX, at most
+# NOTIFICATION_MAX_RETRIES times (30 s, 1, 2, 4, 8 minutes, then every 10 minutes: about 75
+# minutes in all); a row still unsent after that is queued again by the sweep.
+NOTIFICATION_RETRY_BACKOFF = 30
+NOTIFICATION_RETRY_BACKOFF_MAX = 10 * 60
+NOTIFICATION_MAX_RETRIES = 10
+# The portal's address, for the links in emails.
+PORTAL_URL = env("PORTAL_URL", default="http://localhost:8000").rstrip("/")
