@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from action_plans.models import ActionPlan, Endorsement, LetterOfSupport, Meeting
 from action_plans.requirements import Requirement, commitment_limit, minimum_requirements
-from commitments.models import Commitment, Milestone
+from commitments.models import ChangeProposal, Commitment, Milestone
 from members import rules
 from members.explanations import STATUS_SUMMARIES, explain
 from members.models import Jurisdiction
@@ -454,6 +454,34 @@ def needs_attention(
                     (*args, commitment.pk),
                 )
             )
+    if Action.ENDORSE in actions:
+        items.extend(_proposals_to_decide(slug, plan, user, today))
+    return items
+
+
+def _proposals_to_decide(slug: str, plan: ActionPlan, user: Person, today: date) -> list[Attention]:
+    """A stakeholder's pending change proposals of the plan that can still be approved."""
+    from commitments.services import change_window_closes
+
+    proposals = (
+        ChangeProposal.objects.restrict(user, Action.ENDORSE)
+        .filter(commitment__plan=plan, state=ChangeProposal.State.PENDING)
+        .select_related("commitment")
+        .order_by("proposed_on", "pk")
+    )
+    items = []
+    for proposal in proposals:
+        closes = change_window_closes(proposal.commitment, plan)
+        if closes is not None and today > closes:
+            continue
+        items.append(
+            Attention(
+                str(_("A change of “%(title)s” waits for your approval."))
+                % {"title": proposal.commitment.title},
+                "commitment_detail",
+                (slug, plan.pk, proposal.commitment_id),
+            )
+        )
     return items
 
 

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from commitments.models import Commitment, CommitmentChange, Milestone, PolicyArea
+from commitments.models import (
+    ChangeProposal,
+    Commitment,
+    CommitmentChange,
+    Milestone,
+    PolicyArea,
+)
 from ogplocal.admin import SubmittedRecordAdmin
 
 
@@ -35,4 +41,11 @@ class MilestoneAdmin(SubmittedRecordAdmin):
 @admin.register(CommitmentChange)
 class CommitmentChangeAdmin(SubmittedRecordAdmin):
     list_display = ("commitment", "changed_on", "approved_by", "approver_name")
+    search_fields = ("commitment__title",)
+
+
+@admin.register(ChangeProposal)
+class ChangeProposalAdmin(SubmittedRecordAdmin):
+    list_display = ("commitment", "proposed_on", "proposed_by", "state", "decided_by", "decided_on")
+    list_filter = ("state",)
     search_fields = ("commitment__title",)

@@ -12,7 +12,6 @@ from action_plans.forms import DateInput
 from action_plans.models import Meeting
 from commitments.models import PolicyArea
 from commitments.services import Approval, MilestoneInput
-from members.models import User
 
 
 class CommitmentForm(forms.Form):
@@ -95,16 +94,14 @@ def milestone_inputs(formset: forms.BaseFormSet[MilestoneForm]) -> list[Mileston
 
 
 class ApprovalForm(forms.Form):
-    """Who approved a change of a submitted plan's commitment (§3.1 "Changes")."""
+    """An approval given outside the portal, recorded by the POC (§3.1 "Changes").
 
-    approved_by = forms.ModelChoiceField(
-        label=_("Approved in the portal by"),
-        queryset=User.objects.none(),
-        required=False,
-        help_text=_("A civil-society stakeholder of the jurisdiction."),
-    )
+    An approval in the portal is the stakeholder's own act: they approve a proposed change from
+    their account (`approve_change_proposal`); nobody records it in a stakeholder's name.
+    """
+
     approver_name = forms.CharField(
-        label=_("Or approved outside the portal by"), max_length=200, required=False
+        label=_("Approved outside the portal by"), max_length=200, required=False
     )
     evidence = forms.CharField(
         label=_("Evidence of that approval"),
@@ -116,16 +113,11 @@ class ApprovalForm(forms.Form):
         label=_("Why it changes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, stakeholders: QuerySet[User], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["approved_by"].queryset = stakeholders  # type: ignore[attr-defined]
-
     def approval(self) -> Approval | None:
         data = self.cleaned_data
-        if not (data.get("approved_by") or data.get("approver_name") or data.get("evidence")):
+        if not (data.get("approver_name") or data.get("evidence")):
             return None
         return Approval(
-            approved_by=data.get("approved_by"),
             approver_name=data.get("approver_name") or "",
             evidence=data.get("evidence") or "",
         )
@@ -140,14 +132,12 @@ class CoCreationForm(ApprovalForm):
         required=False,
         help_text=_(
             "A co-creation meeting with non-governmental participants held since the plan's "
-            "submission; or record a stakeholder's approval below."
+            "submission; or record a stakeholder's approval given outside the portal below."
         ),
     )
 
-    def __init__(
-        self, *args: Any, meetings: QuerySet[Meeting], stakeholders: QuerySet[User], **kw: Any
-    ) -> None:
-        super().__init__(*args, stakeholders=stakeholders, **kw)
+    def __init__(self, *args: Any, meetings: QuerySet[Meeting], **kw: Any) -> None:
+        super().__init__(*args, **kw)
         del self.fields["summary"]
         self.fields["co_creation_meeting"].queryset = meetings  # type: ignore[attr-defined]
         self.order_fields(["co_creation_meeting"])
@@ -160,4 +150,28 @@ class CompleteForm(forms.Form):
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Why it can no longer be delivered"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ProposalForm(forms.Form):
+    """Why a change is proposed: the stakeholders read it before approving (§3.1 "Changes")."""
+
+    summary = forms.CharField(
+        label=_("Why it changes"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The stakeholders of the jurisdiction read this before they approve."),
+    )
+
+
+class ApproveForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RejectForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Why you reject it"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The Point of Contact reads it."),
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from action_plans.models import ActionPlan, PlanChildQuerySet
+from members.tenancy import NO_ROW
 from ogplocal.records import SubmittedQuerySet, SubmittedRecord
 
 
@@ -159,3 +160,78 @@ class CommitmentChange(SubmittedRecord):
 
     def __str__(self) -> str:
         return f"Change to {self.commitment} on {self.changed_on}"
+
+
+class ChangeProposalQuerySet(CommitmentChildQuerySet):
+    """Proposals are the jurisdiction's own deliberation: never public, and not shown to the
+    monitoring body (it reads the approved changes)."""
+
+    def public_filter(self) -> Q:
+        return NO_ROW
+
+    def monitoring_body_filter(self) -> Q:
+        return NO_ROW
+
+
+class ChangeProposal(SubmittedRecord):
+    """A change of a submitted plan's commitment proposed by its POC or an officer, waiting for a
+    civil-society stakeholder of the jurisdiction to approve it in the portal (§3.1 "Changes")."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting for a stakeholder")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="proposals")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_on = models.DateField(_("proposed on"))
+    summary = models.TextField(_("why it changes"))
+    content = models.JSONField(
+        _("proposed content"),
+        default=dict,
+        help_text=_("Only the fields that change, with their new values."),
+    )
+    before = models.JSONField(
+        _("content before"),
+        default=dict,
+        help_text=_("The same fields as they were when the change was proposed."),
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decision_comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ChangeProposalQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("commitment", "-created_at")
+        verbose_name = _("change proposal")
+        verbose_name_plural = _("change proposals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("commitment",),
+                condition=Q(state="pending"),
+                name="%(app_label)s_%(class)s_one_pending",
+                violation_error_message=_(
+                    "A change of this commitment already waits for a stakeholder's approval."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(Q(state="pending") & Q(decided_on__isnull=True))
+                | (~Q(state="pending") & Q(decided_on__isnull=False)),
+                name="%(app_label)s_%(class)s_decided_when_not_pending",
+                violation_error_message=_("A decided proposal records the day of its decision."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Proposed change to {self.commitment} on {self.proposed_on}"

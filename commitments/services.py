@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Min, Q
@@ -14,7 +15,13 @@ from django.utils.translation import gettext_lazy as _l
 from action_plans.models import ActionPlan, Meeting
 from action_plans.requirements import commitment_limit, is_open_on
 from action_plans.services import plan_today
-from commitments.models import Commitment, CommitmentChange, Milestone, PolicyArea
+from commitments.models import (
+    ChangeProposal,
+    Commitment,
+    CommitmentChange,
+    Milestone,
+    PolicyArea,
+)
 from members.models import Membership, Role, User
 from members.rules import add_months
 from members.services import (
@@ -482,73 +489,102 @@ def amend_commitment(
             lock=True,
             related=("plan", "plan__lead_jurisdiction"),
         )
-        plan = commitment.plan
-        today = plan_today(plan, today)
-        submitted = plan.submitted_on is not None
-        if commitment.withdrawn_on is not None:
-            raise ActionRefused(
-                _("This commitment was withdrawn on %(day)s; it no longer changes.")
-                % {"day": commitment.withdrawn_on.isoformat()}
+        return _amend(
+            actor,
+            commitment,
+            values={
+                "title": title,
+                "problem": problem,
+                "status_quo": status_quo,
+                "actions": actions,
+                "objectives": objectives,
+                "lead_agency": lead_agency,
+                "partners": partners,
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+            },
+            policy_areas=policy_areas,
+            milestones=milestones,
+            approval=approval,
+            summary=summary,
+            today=today,
+        )
+
+
+def _check_changeable(commitment: Commitment, plan: ActionPlan, today: date) -> None:
+    """§3.1 "Changes": a withdrawn commitment never changes; after the window, none does."""
+    if commitment.withdrawn_on is not None:
+        raise ActionRefused(
+            _("This commitment was withdrawn on %(day)s; it no longer changes.")
+            % {"day": commitment.withdrawn_on.isoformat()}
+        )
+    closes = change_window_closes(commitment, plan)
+    if closes is not None and today > closes:
+        raise ActionRefused(
+            _(
+                "The change window of this commitment closed on %(day)s: its content is "
+                "frozen. Progress is still reported every quarter; a commitment that can no "
+                "longer be delivered is withdrawn, with the Support Unit's approval."
             )
-        closes = change_window_closes(commitment, plan)
-        if closes is not None and today > closes:
-            raise ActionRefused(
-                _(
-                    "The change window of this commitment closed on %(day)s: its content is "
-                    "frozen. Progress is still reported every quarter; a commitment that can no "
-                    "longer be delivered is withdrawn, with the Support Unit's approval."
-                )
-                % {"day": closes.isoformat()}
-            )
-        changed: list[str] = []
-        values = {
-            "title": title,
-            "problem": problem,
-            "status_quo": status_quo,
-            "actions": actions,
-            "objectives": objectives,
-            "lead_agency": lead_agency,
-            "partners": partners,
-            "starts_on": starts_on,
-            "ends_on": ends_on,
-        }
-        for name, value in values.items():
-            if isinstance(value, Keep):
-                continue
-            if isinstance(value, str):
-                value = value.strip()
-            if getattr(commitment, name) != value:
-                setattr(commitment, name, value)
-                changed.append(name)
-        if not commitment.title:
-            raise ActionRefused(_("Give the commitment a title."), field="title")
-        _check_commitment_dates(commitment.starts_on, commitment.ends_on, plan)
-        areas = None
-        if not isinstance(policy_areas, Keep):
-            areas = _policy_areas(policy_areas)
-            if {a.pk for a in areas} != set(commitment.policy_areas.values_list("pk", flat=True)):
-                changed.append("policy_areas")
-        if not isinstance(milestones, Keep) and milestones:
-            changed.append("milestones")
-        if not changed:
-            raise ActionRefused(_("Nothing was changed."))
-        if submitted:
-            if approval is None:
-                approval = Approval()
-            _check_approval(approval, plan)
-        reason = "content changed: " + ", ".join(changed)
-        save_recorded(commitment, actor, reason)
-        if areas is not None and "policy_areas" in changed:
-            record_by(commitment, actor, reason)
-            commitment.policy_areas.set(areas)
-        if not isinstance(milestones, Keep) and milestones:
-            _save_milestones(commitment, milestones, actor)
-        if submitted and approval is not None:
-            labels = ", ".join(_field_label(name) for name in changed)
-            text = _("Changed: %(fields)s.") % {"fields": labels}
-            if summary.strip():
-                text += "\n" + summary.strip()
-            _record_change(commitment, plan, approval, text, actor, today)
+            % {"day": closes.isoformat()}
+        )
+
+
+def _amend(
+    actor: User,
+    commitment: Commitment,
+    *,
+    values: dict[str, str | date | Keep],
+    policy_areas: Sequence[str] | Keep,
+    milestones: Sequence[MilestoneInput] | Keep,
+    approval: Approval | None,
+    summary: str,
+    today: date | None,
+) -> Commitment:
+    """`amend_commitment` on a commitment the caller has checked the actor may change and has
+    locked (with its plan selected)."""
+    plan = commitment.plan
+    today = plan_today(plan, today)
+    submitted = plan.submitted_on is not None
+    _check_changeable(commitment, plan, today)
+    changed: list[str] = []
+    for name, value in values.items():
+        if isinstance(value, Keep):
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+        if getattr(commitment, name) != value:
+            setattr(commitment, name, value)
+            changed.append(name)
+    if not commitment.title:
+        raise ActionRefused(_("Give the commitment a title."), field="title")
+    _check_commitment_dates(commitment.starts_on, commitment.ends_on, plan)
+    areas = None
+    if not isinstance(policy_areas, Keep):
+        areas = _policy_areas(policy_areas)
+        if {a.pk for a in areas} != set(commitment.policy_areas.values_list("pk", flat=True)):
+            changed.append("policy_areas")
+    if not isinstance(milestones, Keep) and milestones:
+        changed.append("milestones")
+    if not changed:
+        raise ActionRefused(_("Nothing was changed."))
+    if submitted:
+        if approval is None:
+            approval = Approval()
+        _check_approval(approval, plan)
+    reason = "content changed: " + ", ".join(changed)
+    save_recorded(commitment, actor, reason)
+    if areas is not None and "policy_areas" in changed:
+        record_by(commitment, actor, reason)
+        commitment.policy_areas.set(areas)
+    if not isinstance(milestones, Keep) and milestones:
+        _save_milestones(commitment, milestones, actor)
+    if submitted and approval is not None:
+        labels = ", ".join(_field_label(name) for name in changed)
+        text = _("Changed: %(fields)s.") % {"fields": labels}
+        if summary.strip():
+            text += "\n" + summary.strip()
+        _record_change(commitment, plan, approval, text, actor, today)
     return commitment
 
 
@@ -766,3 +802,385 @@ def commitment_slots(plan: ActionPlan, today: date) -> Slots:
             % {"count": open_now, "kind": _("joint plan") if joint else _("plan")},
         )
     return Slots(open_now, limit)
+
+
+# --- Changes proposed in the portal and approved by a stakeholder (§3.1 "Changes") -----------
+
+NOT_STAKEHOLDER = _l(
+    "Only a civil-society stakeholder of the plan's jurisdiction may approve or reject a "
+    "proposed change."
+)
+NOT_PROPOSER = _l(
+    "Only the person who proposed the change or the plan's Point of Contact may withdraw it."
+)
+PROPOSAL_FIELDS = (*CONTENT_FIELDS, "policy_areas", "milestones")
+DATE_FIELDS = frozenset({"starts_on", "ends_on"})
+
+
+def _milestone_json(m: Milestone | MilestoneInput) -> dict[str, Any]:
+    return {
+        "id": m.id if isinstance(m, MilestoneInput) else m.pk,
+        "title": m.title.strip(),
+        "due_on": m.due_on.isoformat() if m.due_on else None,
+        "done_on": m.done_on.isoformat() if m.done_on else None,
+    }
+
+
+def _milestone_input(data: dict[str, Any]) -> MilestoneInput:
+    return MilestoneInput(
+        title=data["title"],
+        due_on=date.fromisoformat(data["due_on"]) if data.get("due_on") else None,
+        done_on=date.fromisoformat(data["done_on"]) if data.get("done_on") else None,
+        id=data.get("id"),
+    )
+
+
+def _milestones_change(
+    commitment: Commitment, milestones: Sequence[MilestoneInput]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+    """(before, proposed) of the milestones, checked as `_save_milestones` checks them, or None
+    when they say nothing new (their order alone is not a change of content)."""
+    existing = {m.pk: m for m in commitment.milestones.all()}
+    proposed: list[dict[str, Any]] = []
+    differs = False
+    for given in milestones:
+        if not given.title.strip():
+            raise ActionRefused(_("Every milestone needs a title."), field="milestones")
+        if given.id is not None:
+            if given.id not in existing:
+                raise ActionRefused(
+                    _("That milestone is not one of this commitment's."), field="milestones"
+                )
+            now = existing[given.id]
+            if (now.title, now.due_on, now.done_on) != (
+                given.title.strip(),
+                given.due_on,
+                given.done_on,
+            ):
+                differs = True
+        else:
+            differs = True
+        proposed.append(_milestone_json(given))
+    if not differs:
+        return None
+    return [_milestone_json(m) for m in existing.values()], proposed
+
+
+def _stakeholder_emails(plan: ActionPlan) -> list[str]:
+    return sorted(
+        set(
+            Membership.objects.filter(
+                jurisdiction__in=plan.jurisdictions.all(),
+                role=Role.STAKEHOLDER,
+                user__is_active=True,
+            ).values_list("user__email", flat=True)
+        )
+    )
+
+
+def propose_commitment_change(
+    *,
+    actor: User,
+    commitment: Commitment,
+    title: str | Keep = KEEP,
+    problem: str | Keep = KEEP,
+    status_quo: str | Keep = KEEP,
+    actions: str | Keep = KEEP,
+    objectives: str | Keep = KEEP,
+    lead_agency: str | Keep = KEEP,
+    partners: str | Keep = KEEP,
+    starts_on: date | Keep = KEEP,
+    ends_on: date | Keep = KEEP,
+    policy_areas: Sequence[str] | Keep = KEEP,
+    milestones: Sequence[MilestoneInput] | Keep = KEEP,
+    summary: str,
+    today: date | None = None,
+) -> ChangeProposal:
+    """A POC or officer proposes a change of a submitted plan's commitment for a stakeholder of
+    the jurisdiction to approve in the portal (§3.1 "Changes").
+
+    Only inside the change window, one pending proposal per commitment, and only a change that
+    `amend_commitment` would accept (dates inside the plan, known policy areas, titled
+    milestones), so a stakeholder never approves something that cannot apply. Only the fields
+    that change are kept. The stakeholders are told once it is committed.
+    """
+    with transaction.atomic():
+        commitment = permitted_row(
+            Commitment,
+            actor=actor,
+            action=Action.EDIT,
+            pk=commitment.pk,
+            refusal=str(NOT_COMMITMENT_EDITOR),
+            lock=True,
+            related=("plan", "plan__lead_jurisdiction"),
+        )
+        plan = commitment.plan
+        today = plan_today(plan, today)
+        if plan.submitted_on is None:
+            raise ActionRefused(
+                _("The plan is a draft: change the commitment directly, no approval is needed.")
+            )
+        _check_changeable(commitment, plan, today)
+        if ChangeProposal.objects.filter(
+            commitment=commitment, state=ChangeProposal.State.PENDING
+        ).exists():
+            raise ActionRefused(
+                _(
+                    "A change of this commitment already waits for a stakeholder's approval: "
+                    "it is approved, rejected or withdrawn before another is proposed."
+                )
+            )
+        summary = summary.strip()
+        if not summary:
+            raise ActionRefused(
+                _("Say why the commitment changes: the stakeholders read it."), field="summary"
+            )
+        values: dict[str, str | date | Keep] = {
+            "title": title,
+            "problem": problem,
+            "status_quo": status_quo,
+            "actions": actions,
+            "objectives": objectives,
+            "lead_agency": lead_agency,
+            "partners": partners,
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+        }
+        proposed: dict[str, Any] = {}
+        before: dict[str, Any] = {}
+        for name, value in values.items():
+            if isinstance(value, Keep):
+                continue
+            if isinstance(value, str):
+                value = value.strip()
+            current = getattr(commitment, name)
+            if current != value:
+                as_json = (lambda v: v.isoformat()) if name in DATE_FIELDS else (lambda v: v)
+                proposed[name] = as_json(value)
+                before[name] = as_json(current)
+        if not proposed.get("title", commitment.title):
+            raise ActionRefused(_("Give the commitment a title."), field="title")
+        _check_commitment_dates(
+            starts_on if isinstance(starts_on, date) else commitment.starts_on,
+            ends_on if isinstance(ends_on, date) else commitment.ends_on,
+            plan,
+        )
+        if not isinstance(policy_areas, Keep):
+            codes = sorted(area.code for area in _policy_areas(policy_areas))
+            current_codes = sorted(commitment.policy_areas.values_list("code", flat=True))
+            if codes != current_codes:
+                proposed["policy_areas"] = codes
+                before["policy_areas"] = current_codes
+        if not isinstance(milestones, Keep):
+            milestone_change = _milestones_change(commitment, milestones)
+            if milestone_change is not None:
+                before["milestones"], proposed["milestones"] = milestone_change
+        if not proposed:
+            raise ActionRefused(_("Nothing was changed."))
+        proposal = ChangeProposal(
+            commitment=commitment,
+            proposed_by=actor,
+            proposed_on=today,
+            summary=summary,
+            content=proposed,
+            before=before,
+        )
+        save_recorded(proposal, actor, "change proposed")
+        labels = ", ".join(_field_label(name) for name in proposed)
+        send_after_commit(
+            to=_stakeholder_emails(plan),
+            subject=_("A change waits for your approval: %(title)s") % {"title": commitment.title},
+            body=_(
+                "%(person)s proposes to change the commitment “%(title)s” of %(plan)s "
+                "(%(fields)s).\n\nWhy: %(summary)s\n\nSign in to the portal to approve or "
+                "reject it; the change window closes on %(closes)s.\n"
+            )
+            % {
+                "person": actor,
+                "title": commitment.title,
+                "plan": plan,
+                "fields": labels,
+                "summary": summary,
+                "closes": change_window_closes(commitment, plan),
+            },
+        )
+    return proposal
+
+
+def _pending(proposal: ChangeProposal) -> None:
+    if proposal.state != ChangeProposal.State.PENDING:
+        raise ActionRefused(
+            _("This proposed change was already %(state)s on %(day)s.")
+            % {
+                "state": proposal.get_state_display(),
+                "day": proposal.decided_on.isoformat() if proposal.decided_on else "",
+            }
+        )
+
+
+def _decided_proposal(
+    *,
+    actor: User,
+    proposal: ChangeProposal,
+    action: Action,
+    refusal: str,
+) -> ChangeProposal:
+    """The proposal, locked, if `actor` may do `action` on it and it still waits."""
+    proposal = permitted_row(
+        ChangeProposal,
+        actor=actor,
+        action=action,
+        pk=proposal.pk,
+        refusal=refusal,
+        lock=True,
+        related=("commitment", "commitment__plan", "commitment__plan__lead_jurisdiction"),
+    )
+    _pending(proposal)
+    return proposal
+
+
+def _tell_proposer(proposal: ChangeProposal, subject: str, comment: str) -> None:
+    send_after_commit(
+        to=[proposal.proposed_by.email] if proposal.proposed_by.is_active else [],
+        subject=subject % {"title": proposal.commitment.title},
+        body=_("%(person)s: %(state)s.\n\n%(comment)s\n")
+        % {
+            "person": proposal.decided_by,
+            "state": proposal.get_state_display(),
+            "comment": comment,
+        },
+    )
+
+
+def approve_change_proposal(
+    *,
+    actor: User,
+    proposal: ChangeProposal,
+    comment: str = "",
+    today: date | None = None,
+) -> ChangeProposal:
+    """A civil-society stakeholder of the plan's jurisdiction approves a proposed change from
+    their own account: the change is applied as `amend_commitment` applies one, recording the
+    stakeholder as its approver and telling the Support Unit (§3.1 "Changes").
+
+    The proposal row is locked first, so two approvals at once apply the change once. Refused,
+    changing nothing, when the change window closed in the meantime.
+    """
+    with transaction.atomic():
+        proposal = _decided_proposal(
+            actor=actor, proposal=proposal, action=Action.ENDORSE, refusal=str(NOT_STAKEHOLDER)
+        )
+        if proposal.proposed_by_id == actor.pk:
+            raise ActionRefused(
+                _(
+                    "You proposed this change: another civil-society stakeholder of the "
+                    "jurisdiction approves it."
+                )
+            )
+        commitment = (
+            Commitment.objects.select_for_update(of=("self",))
+            .select_related("plan", "plan__lead_jurisdiction")
+            .get(pk=proposal.commitment_id)
+        )
+        plan = commitment.plan
+        today = plan_today(plan, today)
+        closes = change_window_closes(commitment, plan)
+        if closes is not None and today > closes:
+            raise ActionRefused(
+                _(
+                    "The change window of this commitment closed on %(day)s, before the change "
+                    "was approved: it can no longer be applied and the content stays as it is. "
+                    "The Point of Contact may withdraw the proposal."
+                )
+                % {"day": closes.isoformat()}
+            )
+        content = proposal.content
+        values: dict[str, str | date | Keep] = {
+            name: (date.fromisoformat(content[name]) if name in DATE_FIELDS else content[name])
+            if name in content
+            else KEEP
+            for name in CONTENT_FIELDS
+        }
+        _amend(
+            actor,
+            commitment,
+            values=values,
+            policy_areas=content.get("policy_areas", KEEP),
+            milestones=(
+                [_milestone_input(m) for m in content["milestones"]]
+                if "milestones" in content
+                else KEEP
+            ),
+            approval=Approval(approved_by=actor),
+            summary=proposal.summary,
+            today=today,
+        )
+        proposal.state = ChangeProposal.State.APPROVED
+        proposal.decided_by = actor
+        proposal.decided_on = today
+        proposal.decision_comment = comment.strip()
+        save_recorded(proposal, actor, "change approved")
+        _tell_proposer(proposal, _("Change approved: %(title)s"), proposal.decision_comment)
+    return proposal
+
+
+def reject_change_proposal(
+    *,
+    actor: User,
+    proposal: ChangeProposal,
+    comment: str,
+    today: date | None = None,
+) -> ChangeProposal:
+    """A civil-society stakeholder of the plan's jurisdiction rejects a proposed change, saying
+    why; the commitment stays as it is and the proposer is told."""
+    with transaction.atomic():
+        proposal = _decided_proposal(
+            actor=actor, proposal=proposal, action=Action.ENDORSE, refusal=str(NOT_STAKEHOLDER)
+        )
+        comment = comment.strip()
+        if not comment:
+            raise ActionRefused(
+                _("Say why the change is rejected: the Point of Contact reads it."),
+                field="comment",
+            )
+        proposal.state = ChangeProposal.State.REJECTED
+        proposal.decided_by = actor
+        proposal.decided_on = plan_today(proposal.commitment.plan, today)
+        proposal.decision_comment = comment
+        save_recorded(proposal, actor, "change rejected")
+        _tell_proposer(proposal, _("Change rejected: %(title)s"), comment)
+    return proposal
+
+
+def withdraw_change_proposal(
+    *,
+    actor: User,
+    proposal: ChangeProposal,
+    today: date | None = None,
+) -> ChangeProposal:
+    """The person who proposed a change, or the plan's Point of Contact, withdraws it while it
+    waits; the commitment stays as it is."""
+    with transaction.atomic():
+        proposal = _decided_proposal(
+            actor=actor, proposal=proposal, action=Action.EDIT, refusal=str(NOT_PROPOSER)
+        )
+        is_poc = (
+            ChangeProposal.objects.restrict(actor, Action.SUBMIT).filter(pk=proposal.pk).exists()
+        )
+        if proposal.proposed_by_id != actor.pk and not is_poc:
+            raise ActionRefused(str(NOT_PROPOSER))
+        proposal.state = ChangeProposal.State.WITHDRAWN
+        proposal.decided_by = actor
+        proposal.decided_on = plan_today(proposal.commitment.plan, today)
+        save_recorded(proposal, actor, "change withdrawn")
+    return proposal
+
+
+def pending_proposal(commitment: Commitment) -> ChangeProposal | None:
+    """The change of `commitment` waiting for a stakeholder, if any (no access check: callers
+    pass a commitment the person may read and show it only to the jurisdiction's people)."""
+    return (
+        ChangeProposal.objects.filter(commitment=commitment, state=ChangeProposal.State.PENDING)
+        .select_related("proposed_by")
+        .first()
+    )

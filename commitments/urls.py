@@ -12,4 +12,12 @@ urlpatterns = [
     path("<int:cpk>/edit/", views.commitment_edit, name="commitment_edit"),
     path("<int:cpk>/complete/", views.commitment_complete, name="commitment_complete"),
     path("<int:cpk>/withdraw/", views.commitment_withdraw, name="commitment_withdraw"),
+    path("<int:cpk>/propose/", views.commitment_propose, name="commitment_propose"),
+    path("<int:cpk>/proposals/<int:ppk>/approve/", views.proposal_approve, name="proposal_approve"),
+    path("<int:cpk>/proposals/<int:ppk>/reject/", views.proposal_reject, name="proposal_reject"),
+    path(
+        "<int:cpk>/proposals/<int:ppk>/withdraw/",
+        views.proposal_withdraw,
+        name="proposal_withdraw",
+    ),
 ]

@@ -292,11 +292,18 @@ def test_change_after_submission_needs_an_approval(tenant: Tenant) -> None:
     assert "Open contracting, all agencies" in refused.content.decode()
     commitment.refresh_from_db()
     assert commitment.title != "Open contracting, all agencies"
+    # Nobody records an approval in a stakeholder's name: the form offers none.
     data["r-approved_by"] = str(tenant.stakeholder.pk)
+    assert client.post(path, data).status_code == 400
+    # An approval given outside the portal, named with its evidence, is recorded by the POC.
+    data["r-approver_name"] = "Ana Gómez (Fundación Ciudadanía Activa)"
+    data["r-evidence"] = "Minutes of the forum meeting of 2 October 2026, item 4."
     assert client.post(path, data).status_code == 302
     commitment.refresh_from_db()
     assert commitment.title == "Open contracting, all agencies"
-    assert CommitmentChange.objects.get().approved_by == tenant.stakeholder
+    change = CommitmentChange.objects.get()
+    assert change.approved_by is None
+    assert change.approver_name == "Ana Gómez (Fundación Ciudadanía Activa)"
 
 
 @time_machine.travel(REPORT_DAY, tick=False)
