@@ -21,6 +21,7 @@ from members.tenancy import EVERY_ROW, RestrictedQuerySet, Role
 from ogplocal.records import SubmittedQuerySet, SubmittedRecord
 
 __all__ = [
+    "ApiToken",
     "ExtensionRequest",
     "Invitation",
     "Jurisdiction",
@@ -560,3 +561,35 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.subject}"
+
+
+class ApiToken(models.Model):
+    """A personal API token (issue 9): the key is shown once, at creation; only its SHA-256 is kept.
+
+    A key reads `ogpl_<lookup>_<secret>`: `lookup` finds the row, the hash of the whole key proves
+    it. A revoked token stays as a row (who had which token, and when it was last used).
+    """
+
+    PREFIX = "ogpl"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    lookup = models.CharField(_("lookup prefix"), max_length=16, unique=True)
+    key_hash = models.CharField(_("SHA-256 of the key"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

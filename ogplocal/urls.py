@@ -5,6 +5,7 @@ from django.urls import include, path
 from members import notification_views
 from members import views as members_views
 from ogplocal import views
+from ogplocal.api import urls as api_urls
 
 # The admin signs in through allauth, so its sign-in gets the rate limits and MFA of allauth.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -27,5 +28,7 @@ urlpatterns = [
     path("notifications/", notification_views.notifications, name="notifications"),
     path("", include("members.public_urls")),
     path("", include("assessments.urls")),
+    path("api/", include("ogplocal.api.urls")),
+    path("accounts/tokens/", include(api_urls.token_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

@@ -270,3 +270,53 @@ NOTIFICATION_RETRY_BACKOFF_MAX = 10 * 60
 NOTIFICATION_MAX_RETRIES = 10
 # The portal's address, for the links in emails.
 PORTAL_URL = env("PORTAL_URL", default="http://localhost:8000").rstrip("/")
+
+# --- REST API (issue 9) -----------------------------------------------------------------------
+# /api/v1/ with sessions and personal API tokens (ogplocal.api.tokens), one error shape
+# (ogplocal.api.errors), django-filter, pagination; the OpenAPI schema by drf-spectacular at
+# /api/schema/ and Swagger UI at /api/docs/ from drf-spectacular-sidecar's files (no CDN).
+INSTALLED_APPS += ["django_filters", "drf_spectacular", "drf_spectacular_sidecar"]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First: an anonymous request is answered 401 with `WWW-Authenticate: Bearer`.
+        "ogplocal.api.tokens.TokenAuthentication",
+        "ogplocal.api.tokens.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "ogplocal.api.limits.Pages",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "ogplocal.api.limits.AnonThrottle",
+        "ogplocal.api.limits.UserThrottle",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "ogplocal.api.errors.handle_exception",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per client and period (DRF's "N/second|minute|hour|day"), per environment; the
+# counters are kept in the cache (Redis wherever REDIS_URL is set).
+API_THROTTLE_ANON = env("API_THROTTLE_ANON", default="120/minute")
+API_THROTTLE_USER = env("API_THROTTLE_USER", default="1200/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OGP Local portal API",
+    "DESCRIPTION": (
+        "Action plans, commitments, the quarterly tracker, assessments and member status. "
+        "Authenticate with a session or a personal API token (`Authorization: Bearer ogpl_...`, "
+        "created under /accounts/tokens/). Every error is `{message, errors}`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ogplocal.api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "MeetingKindEnum": "action_plans.models.Meeting.Kind",
+        "AssessmentKindEnum": "assessments.models.Assessment.Kind",
+    },
+}

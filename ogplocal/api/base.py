@@ -1,0 +1,99 @@
+"""What every API view shares: access policies, restricted querysets, conditional GET, throttles."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, ClassVar
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, permissions, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from members.tenancy import Action
+from ogplocal.access import Policy
+
+
+class TenantViewSet(viewsets.GenericViewSet[Any]):
+    """A jurisdiction's data, read through `restrict(user, Action.VIEW)` only.
+
+    Subclasses name `model`; they may narrow `base_queryset` but never bypass `restrict`.
+    A missing row and a forbidden one are the same 404.
+    """
+
+    access_policy: ClassVar[Policy] = Policy.TENANT
+    permission_classes = (permissions.IsAuthenticated,)
+    model: ClassVar[type[Model]]
+    lookup_value_converter = "int"
+
+    def restricted(self, action: Action = Action.VIEW) -> QuerySet[Any]:
+        user = self.request.user if self.request else None
+        return self.model._default_manager.restrict(user, action)  # type: ignore[attr-defined]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.narrow(self.restricted(Action.VIEW))
+
+    def narrow(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset
+
+    def permitted[Row: Model](self, row: Row, action: Action) -> Row:
+        """`row` when the user may do `action` on it; 403 (the row is visible, the action not)."""
+        manager: Any = type(row)._default_manager
+        if not manager.restrict(self.request.user, action).filter(pk=row.pk).exists():
+            raise exceptions.PermissionDenied(_("Your role does not allow this here."))
+        return row
+
+    def visible[Row: Model](self, model: type[Row], pk: Any, field: str) -> Row:
+        """The row `pk` the user may see, or a 400 on `field` (a body names it, not the path)."""
+        manager: Any = model._default_manager
+        row = manager.restrict(self.request.user, Action.VIEW).filter(pk=pk).first()
+        if row is None:
+            raise exceptions.ValidationError({field: [_("No such record, or not visible to you.")]})
+        return row
+
+
+def etag_of(data: Any) -> str:
+    body = json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True).encode()
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+class ConditionalReads:
+    """ETag on every read; `If-None-Match` with the current ETag answers 304 without a body."""
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        if (
+            request.method in ("GET", "HEAD")
+            and isinstance(response, Response)
+            and response.status_code == 200
+            and response.data is not None
+        ):
+            etag = etag_of(response.data)
+            response["ETag"] = etag
+            response["Cache-Control"] = "public, max-age=0, must-revalidate"
+            sent = [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
+            if etag in sent or "*" in sent:
+                not_modified = Response(status=304, headers={"ETag": etag})
+                not_modified.accepted_renderer = response.accepted_renderer
+                not_modified.accepted_media_type = response.accepted_media_type
+                not_modified.renderer_context = response.renderer_context
+                return not_modified
+        return response
+
+
+class PublicViewSet(ConditionalReads, viewsets.ReadOnlyModelViewSet[Any]):
+    """Published data only, whoever asks: `restrict(None, Action.VIEW)`, as the public pages."""
+
+    access_policy: ClassVar[Policy] = Policy.PUBLIC
+    permission_classes = (permissions.AllowAny,)
+    model: ClassVar[type[Model]]
+    lookup_value_converter = "int"
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.narrow(self.model._default_manager.restrict(None, Action.VIEW))  # type: ignore[attr-defined]
+
+    def narrow(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset
