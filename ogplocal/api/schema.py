@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
@@ -57,3 +58,10 @@ class TokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
         return {"type": "http", "scheme": "bearer", "bearerFormat": "ogpl_<lookup>_<secret>"}
+
+
+class StaffAwareSessionScheme(SessionScheme):
+    """The portal's session authentication is DRF's with an MFA check for staff: same scheme."""
+
+    target_class = "ogplocal.api.tokens.SessionAuthentication"
+    priority = 0
