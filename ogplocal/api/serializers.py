@@ -10,11 +10,15 @@ from rest_framework import serializers
 
 from action_plans.models import ActionPlan, Endorsement, Meeting
 from assessments.models import Assessment
-from commitments.models import Commitment, Milestone
+from commitments.models import ChangeProposal, Commitment, Milestone
 from members.models import (
     ExtensionRequest,
+    Invitation,
     Jurisdiction,
     Notification,
+    Role,
+    Status,
+    StatusOverride,
     VoluntaryInactivityRequest,
 )
 from tracker.models import Completion, TrackerUpdate
@@ -294,3 +298,128 @@ class VoluntaryInactivityWriteSerializer(Plain):
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     reason = serializers.CharField(max_length=20000)
+
+
+# --- Workflows: each is the keyword arguments of one business action (issue 9 "every workflow") --
+
+ID = {"min_value": 1, "max_value": 2**31 - 1}
+
+
+class ChangeProposalSerializer(Row):
+    class Meta:
+        model = ChangeProposal
+        fields = (
+            "id", "commitment", "proposed_on", "summary", "content", "before", "state",
+            "decided_on", "decision_comment",
+        )  # fmt: skip
+
+
+class InvitationSerializer(Row):
+    jurisdiction = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = ("id", "jurisdiction", "email", "role", "created_at", "expires_at")
+
+
+class StatusOverrideSerializer(Row):
+    jurisdiction = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # Documented with every status (one enum in the schema); the model's choices are a subset.
+    status = serializers.ChoiceField(choices=Status.choices, read_only=True)
+
+    class Meta:
+        model = StatusOverride
+        fields = ("id", "jurisdiction", "status", "starts_on", "ends_on", "withdrawn_on", "reason")
+
+
+class ReinstatementSerializer(Plain):
+    id = serializers.IntegerField()
+    jurisdiction = serializers.CharField(source="jurisdiction.slug")
+    on = serializers.DateField()
+    reason = serializers.CharField()
+
+
+class ExtensionDecisionSerializer(Plain):
+    grant = serializers.BooleanField()
+    granted_until = serializers.DateField(required=False, allow_null=True, default=None)
+    reason = text()
+
+
+class VoluntaryDecisionSerializer(Plain):
+    approve = serializers.BooleanField()
+    reason = text()
+
+
+class FirstPlanDeadlineSerializer(Plain):
+    deadline = serializers.DateField()
+    reason = text()
+
+
+class OverrideStatusSerializer(Plain):
+    status = serializers.ChoiceField(choices=Status.choices)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(max_length=20000)
+
+
+class WithdrawOverrideSerializer(Plain):
+    override = serializers.IntegerField(**ID)
+    reason = text()
+
+
+class ReasonSerializer(Plain):
+    reason = serializers.CharField(max_length=20000)
+
+
+class InviteSerializer(Plain):
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class ReviewSerializer(Plain):
+    accept = serializers.BooleanField()
+    comments = text()
+
+
+class EndorserSerializer(Plain):
+    name = serializers.CharField(max_length=200)
+    organisation = text(200)
+    endorsed_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class SubmittedCommitmentSerializer(CommitmentWriteFields):
+    ref = serializers.SlugField(max_length=60)
+    co_creation_meeting = serializers.IntegerField(required=False, allow_null=True, **ID)
+    approver_name = text(200)
+    approval_evidence = text()
+
+
+class WithdrawalDecisionSerializer(Plain):
+    approve = serializers.BooleanField()
+    comments = text()
+
+
+class ChangeProposalWriteSerializer(CommitmentAmendSerializer):
+    policy_areas = serializers.ListField(
+        child=serializers.SlugField(max_length=60), required=False, max_length=30
+    )
+    milestones = MilestoneInputSerializer(many=True, required=False)
+    summary = serializers.CharField(max_length=20000)
+
+
+class CommentSerializer(Plain):
+    comment = text()
+
+
+class RequiredCommentSerializer(Plain):
+    comment = serializers.CharField(max_length=20000)
+
+
+class EvidenceUploadSerializer(Plain):
+    evidence_files = serializers.ListField(
+        child=serializers.FileField(), min_length=1, max_length=20
+    )
+
+
+class AnnexUploadSerializer(Plain):
+    annexes = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=20)

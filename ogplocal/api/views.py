@@ -19,15 +19,16 @@ from rest_framework.response import Response
 from action_plans import services as plan_services
 from action_plans.models import ActionPlan, Endorsement, Meeting
 from assessments.models import Assessment
-from assessments.services import record_assessment
+from assessments.services import add_assessment_annexes, publish_assessment, record_assessment
 from assessments.views import report_filename
 from commitments import services as commitment_services
-from commitments.models import Commitment, Milestone
+from commitments.models import ChangeProposal, Commitment, Milestone
 from members import services as member_services
 from members.models import (
     ExtensionRequest,
     Jurisdiction,
     Notification,
+    StatusOverride,
     VoluntaryInactivityRequest,
 )
 from members.status import evaluate_members
@@ -37,9 +38,18 @@ from ogplocal.api import serializers as s
 from ogplocal.api.base import TenantViewSet
 from ogplocal.uploads import download_response
 from tracker.models import TrackerUpdate
-from tracker.services import save_tracker_update
+from tracker.services import correct_tracker_update, save_tracker_update
 
 ID_FILTER = {"min_value": 1, "max_value": 2**31 - 1}
+
+MULTIPART = (MultiPartParser, FormParser)
+
+
+def valid(serializer_class: type[s.Plain], request: Request) -> dict[str, Any]:
+    """The request body in the shape of `serializer_class`, or a 400 in the one error shape."""
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
 
 
 def evaluations_of(rows: list[Jurisdiction]) -> dict[int, dict[str, Any]]:
@@ -98,6 +108,97 @@ class JurisdictionViewSet(
     model = Jurisdiction
     serializer_class = s.JurisdictionSerializer
     filterset_class = JurisdictionFilter
+
+    @extend_schema(
+        parameters=[SLUG_PARAMETER],
+        request=s.InviteSerializer,
+        responses={201: s.InvitationSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def invitations(self, request: Request, slug: str) -> Response:
+        """Invite a person by email to a role in the jurisdiction (its Point of Contact)."""
+        jurisdiction = self.permitted(self.get_object(), Action.SUBMIT)
+        values = valid(s.InviteSerializer, request)
+        invitation = member_services.invite_person(
+            jurisdiction=jurisdiction,
+            invited_by=request.user,  # type: ignore[arg-type]
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+            **values,
+        )
+        return Response(s.InvitationSerializer(invitation).data, status=201)
+
+    @extend_schema(
+        parameters=[SLUG_PARAMETER],
+        request=s.FirstPlanDeadlineSerializer,
+        responses={201: s.ExtensionRequestSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="first-plan-deadline")
+    def first_plan_deadline(self, request: Request, slug: str) -> Response:
+        """The Support Unit sets the member's first-plan deadline (recorded as an extension)."""
+        jurisdiction = self.permitted(self.get_object(), Action.DECIDE)
+        values = valid(s.FirstPlanDeadlineSerializer, request)
+        granted = member_services.set_first_plan_deadline(
+            actor=request.user,  # type: ignore[arg-type]
+            jurisdiction=jurisdiction,
+            **values,
+        )
+        return Response(s.ExtensionRequestSerializer(granted).data, status=201)
+
+    @extend_schema(
+        parameters=[SLUG_PARAMETER],
+        request=s.OverrideStatusSerializer,
+        responses={201: s.StatusOverrideSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="override-status")
+    def override_status(self, request: Request, slug: str) -> Response:
+        """The Support Unit shows a status from a day on, with a written reason."""
+        jurisdiction = self.permitted(self.get_object(), Action.DECIDE)
+        values = valid(s.OverrideStatusSerializer, request)
+        override = member_services.override_status(
+            actor=request.user,  # type: ignore[arg-type]
+            jurisdiction=jurisdiction,
+            **values,
+        )
+        return Response(s.StatusOverrideSerializer(override).data, status=201)
+
+    @extend_schema(
+        parameters=[SLUG_PARAMETER],
+        request=s.WithdrawOverrideSerializer,
+        responses={200: s.StatusOverrideSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="withdraw-override")
+    def withdraw_override(self, request: Request, slug: str) -> Response:
+        """The Support Unit withdraws one of the member's status overrides."""
+        jurisdiction = self.permitted(self.get_object(), Action.DECIDE)
+        values = valid(s.WithdrawOverrideSerializer, request)
+        override = self.visible(StatusOverride, values.pop("override"), "override")
+        if override.jurisdiction_id != jurisdiction.pk:
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"override": ["No such record, or not visible to you."]})
+        withdrawn = member_services.withdraw_override(
+            actor=request.user,  # type: ignore[arg-type]
+            override=override,
+            **values,
+        )
+        return Response(s.StatusOverrideSerializer(withdrawn).data)
+
+    @extend_schema(
+        parameters=[SLUG_PARAMETER],
+        request=s.ReasonSerializer,
+        responses={201: s.ReinstatementSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def reinstate(self, request: Request, slug: str) -> Response:
+        """The Support Unit reinstates a revoked member, active from today."""
+        jurisdiction = self.permitted(self.get_object(), Action.DECIDE)
+        values = valid(s.ReasonSerializer, request)
+        reinstatement = member_services.reinstate_member(
+            actor=request.user,  # type: ignore[arg-type]
+            jurisdiction=jurisdiction,
+            **values,
+        )
+        return Response(s.ReinstatementSerializer(reinstatement).data, status=201)
 
 
 class PlanFilter(filters.FilterSet):
@@ -162,6 +263,54 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
             {"plan": s.PlanSerializer(submission.plan).data, "notices": submission.notices}
         )
 
+    @extend_schema(request=s.ReviewSerializer, responses={200: s.PlanSerializer})
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: str) -> Response:
+        """The Support Unit accepts a submitted plan or returns it with comments."""
+        plan = self.permitted(self.get_object(), Action.DECIDE)
+        values = valid(s.ReviewSerializer, request)
+        plan = plan_services.review_plan(actor=request.user, plan=plan, **values)  # type: ignore[arg-type]
+        return Response(s.PlanSerializer(plan).data)
+
+    @extend_schema(request=s.EndorserSerializer, responses={201: s.EndorsementSerializer})
+    @action(detail=True, methods=["post"])
+    def endorsers(self, request: Request, pk: str) -> Response:
+        """A POC or officer lists a stakeholder who endorsed the plan outside the portal."""
+        plan = self.permitted(self.get_object(), Action.EDIT)
+        values = valid(s.EndorserSerializer, request)
+        endorsement = plan_services.add_endorser_without_account(
+            actor=request.user,  # type: ignore[arg-type]
+            plan=plan,
+            **values,
+        )
+        return Response(s.EndorsementSerializer(endorsement).data, status=201)
+
+    @extend_schema(request=s.SubmittedCommitmentSerializer, responses={201: s.CommitmentSerializer})
+    @action(detail=True, methods=["post"])
+    def commitments(self, request: Request, pk: str) -> Response:
+        """Add a commitment to a submitted plan, with its co-creation meeting or an approval."""
+        plan = self.permitted(self.get_object(), Action.EDIT)
+        values = valid(s.SubmittedCommitmentSerializer, request)
+        meeting_id = values.pop("co_creation_meeting", None)
+        name, evidence = values.pop("approver_name"), values.pop("approval_evidence")
+        meeting = self.visible(Meeting, meeting_id, "co_creation_meeting") if meeting_id else None
+        approval = (
+            commitment_services.Approval(approver_name=name, evidence=evidence)
+            if name or evidence
+            else None
+        )
+        values["milestones"] = [
+            commitment_services.MilestoneInput(**m) for m in values.get("milestones", [])
+        ]
+        commitment = commitment_services.add_commitment_to_submitted_plan(
+            actor=request.user,  # type: ignore[arg-type]
+            plan=plan,
+            co_creation_meeting=meeting,
+            approval=approval,
+            **values,
+        )
+        return Response(s.CommitmentSerializer(commitment).data, status=201)
+
     def unknown(self, field: str) -> Response:
         from rest_framework.exceptions import ValidationError
 
@@ -217,6 +366,108 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         )
         return Response(s.CommitmentSerializer(commitment).data)
 
+    @extend_schema(request=s.ReasonSerializer, responses={200: s.CommitmentSerializer})
+    @action(detail=True, methods=["post"], url_path="request-withdrawal")
+    def request_withdrawal(self, request: Request, pk: str) -> Response:
+        """The POC asks the Support Unit to withdraw the commitment, with a written reason."""
+        commitment = self.permitted(self.get_object(), Action.SUBMIT)
+        values = valid(s.ReasonSerializer, request)
+        commitment = commitment_services.request_withdrawal(
+            actor=request.user,  # type: ignore[arg-type]
+            commitment=commitment,
+            **values,
+        )
+        return Response(s.CommitmentSerializer(commitment).data)
+
+    @extend_schema(request=s.WithdrawalDecisionSerializer, responses={200: s.CommitmentSerializer})
+    @action(detail=True, methods=["post"], url_path="decide-withdrawal")
+    def decide_withdrawal(self, request: Request, pk: str) -> Response:
+        """The Support Unit approves or refuses a requested withdrawal."""
+        commitment = self.permitted(self.get_object(), Action.DECIDE)
+        values = valid(s.WithdrawalDecisionSerializer, request)
+        commitment = commitment_services.decide_withdrawal(
+            actor=request.user,  # type: ignore[arg-type]
+            commitment=commitment,
+            **values,
+        )
+        return Response(s.CommitmentSerializer(commitment).data)
+
+    @extend_schema(
+        request=s.ChangeProposalWriteSerializer, responses={201: s.ChangeProposalSerializer}
+    )
+    @action(detail=True, methods=["post"], url_path="propose-change")
+    def propose_change(self, request: Request, pk: str) -> Response:
+        """A POC or officer proposes a change for a stakeholder to approve (only what changes)."""
+        commitment = self.permitted(self.get_object(), Action.EDIT)
+        values = valid(s.ChangeProposalWriteSerializer, request)
+        if "milestones" in values:
+            values["milestones"] = [
+                commitment_services.MilestoneInput(**m) for m in values["milestones"]
+            ]
+        proposal = commitment_services.propose_commitment_change(
+            actor=request.user,  # type: ignore[arg-type]
+            commitment=commitment,
+            **values,
+        )
+        return Response(s.ChangeProposalSerializer(proposal).data, status=201)
+
+
+class ChangeProposalFilter(filters.FilterSet):
+    commitment = filters.NumberFilter(field_name="commitment_id", **ID_FILTER)
+    state = filters.ChoiceFilter(choices=ChangeProposal.State.choices)
+
+    class Meta:
+        model = ChangeProposal
+        fields = ("commitment", "state")
+
+
+class ChangeProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    """Proposed changes of commitments: the jurisdiction's own deliberation, never public."""
+
+    model = ChangeProposal
+    serializer_class = s.ChangeProposalSerializer
+    filterset_class = ChangeProposalFilter
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.restricted(Action.VIEW_PRIVATE).order_by("commitment_id", "pk")
+
+    @extend_schema(request=s.CommentSerializer, responses={200: s.ChangeProposalSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        """A civil-society stakeholder approves the change: it is applied."""
+        proposal = self.permitted(self.get_object(), Action.ENDORSE)
+        values = valid(s.CommentSerializer, request)
+        proposal = commitment_services.approve_change_proposal(
+            actor=request.user,  # type: ignore[arg-type]
+            proposal=proposal,
+            **values,
+        )
+        return Response(s.ChangeProposalSerializer(proposal).data)
+
+    @extend_schema(request=s.RequiredCommentSerializer, responses={200: s.ChangeProposalSerializer})
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        """A civil-society stakeholder rejects the change, saying why."""
+        proposal = self.permitted(self.get_object(), Action.ENDORSE)
+        values = valid(s.RequiredCommentSerializer, request)
+        proposal = commitment_services.reject_change_proposal(
+            actor=request.user,  # type: ignore[arg-type]
+            proposal=proposal,
+            **values,
+        )
+        return Response(s.ChangeProposalSerializer(proposal).data)
+
+    @extend_schema(request=None, responses={200: s.ChangeProposalSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        """Its proposer, or the plan's Point of Contact, withdraws the change while it waits."""
+        proposal = self.permitted(self.get_object(), Action.EDIT)
+        proposal = commitment_services.withdraw_change_proposal(
+            actor=request.user,  # type: ignore[arg-type]
+            proposal=proposal,
+        )
+        return Response(s.ChangeProposalSerializer(proposal).data)
+
 
 class MilestoneFilter(filters.FilterSet):
     commitment = filters.NumberFilter(field_name="commitment_id", **ID_FILTER)
@@ -267,6 +518,22 @@ class TrackerUpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ten
             self.visible(Commitment, values.pop("commitment"), "commitment"), Action.EDIT
         )
         update = save_tracker_update(actor=request.user, commitment=commitment, **values)  # type: ignore[arg-type]
+        return Response(s.TrackerUpdateSerializer(update).data)
+
+    @extend_schema(
+        request={"multipart/form-data": s.EvidenceUploadSerializer},
+        responses={200: s.TrackerUpdateSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=MULTIPART)
+    def evidence(self, request: Request, pk: str) -> Response:
+        """Add files of evidence to the update (multipart), checked by the one upload check."""
+        update = self.permitted(self.get_object(), Action.EDIT)
+        values = valid(s.EvidenceUploadSerializer, request)
+        update = correct_tracker_update(
+            actor=request.user,  # type: ignore[arg-type]
+            update=update,
+            evidence_files=values["evidence_files"],
+        )
         return Response(s.TrackerUpdateSerializer(update).data)
 
 
@@ -375,6 +642,31 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         )
         return Response(s.AssessmentSerializer(assessment).data, status=201)
 
+    @extend_schema(request=None, responses={200: s.AssessmentSerializer})
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str) -> Response:
+        """The Support Unit publishes a submitted assessment."""
+        assessment = self.permitted(self.get_object(), Action.DECIDE)
+        assessment = publish_assessment(actor=request.user, assessment=assessment)  # type: ignore[arg-type]
+        return Response(s.AssessmentSerializer(assessment).data)
+
+    @extend_schema(
+        request={"multipart/form-data": s.AnnexUploadSerializer},
+        responses={201: s.AssessmentSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=MULTIPART)
+    def annexes(self, request: Request, pk: str) -> Response:
+        """The monitoring body adds annexes to its unpublished assessment (multipart)."""
+        assessment = self.permitted(self.get_object(), Action.ASSESS)
+        values = valid(s.AnnexUploadSerializer, request)
+        add_assessment_annexes(
+            actor=request.user,  # type: ignore[arg-type]
+            assessment=assessment,
+            annexes=values["annexes"],
+        )
+        assessment.refresh_from_db()
+        return Response(s.AssessmentSerializer(assessment).data, status=201)
+
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def report(self, request: Request, pk: str) -> Any:
@@ -424,6 +716,21 @@ class ExtensionRequestViewSet(RequestViewSet):
         )
         return Response(s.ExtensionRequestSerializer(filed).data, status=201)
 
+    @extend_schema(
+        request=s.ExtensionDecisionSerializer, responses={200: s.ExtensionRequestSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str) -> Response:
+        """The Support Unit grants (until a date) or refuses the extension."""
+        filed = self.permitted(self.get_object(), Action.DECIDE)
+        values = valid(s.ExtensionDecisionSerializer, request)
+        decided = member_services.decide_extension(
+            actor=request.user,  # type: ignore[arg-type]
+            request=filed,
+            **values,
+        )
+        return Response(s.ExtensionRequestSerializer(decided).data)
+
 
 class VoluntaryInactivityRequestViewSet(RequestViewSet):
     model = VoluntaryInactivityRequest
@@ -443,6 +750,22 @@ class VoluntaryInactivityRequestViewSet(RequestViewSet):
             **values,
         )
         return Response(s.VoluntaryInactivityRequestSerializer(filed).data, status=201)
+
+    @extend_schema(
+        request=s.VoluntaryDecisionSerializer,
+        responses={200: s.VoluntaryInactivityRequestSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str) -> Response:
+        """The Support Unit approves or refuses the voluntary pause."""
+        filed = self.permitted(self.get_object(), Action.DECIDE)
+        values = valid(s.VoluntaryDecisionSerializer, request)
+        decided = member_services.decide_voluntary_inactivity(
+            actor=request.user,  # type: ignore[arg-type]
+            request=filed,
+            **values,
+        )
+        return Response(s.VoluntaryInactivityRequestSerializer(decided).data)
 
 
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
