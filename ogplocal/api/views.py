@@ -10,7 +10,7 @@ from django.http import Http404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions
+from rest_framework import mixins, permissions, serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -45,7 +45,7 @@ ID_FILTER = {"min_value": 1, "max_value": 2**31 - 1}
 MULTIPART = (MultiPartParser, FormParser)
 
 
-def valid(serializer_class: type[s.Plain], request: Request) -> dict[str, Any]:
+def valid(serializer_class: type[serializers.Serializer[Any]], request: Request) -> dict[str, Any]:
     """The request body in the shape of `serializer_class`, or a 400 in the one error shape."""
     data = serializer_class(data=request.data)
     data.is_valid(raise_exception=True)
@@ -226,9 +226,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
 
     @extend_schema(request=s.PlanCreateSerializer, responses={201: s.PlanSerializer})
     def create(self, request: Request) -> Response:
-        data = s.PlanCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = valid(s.PlanCreateSerializer, request)
         jurisdictions = Jurisdiction.objects.restrict(request.user, Action.VIEW)
         lead = jurisdictions.filter(slug=values["jurisdiction"]).first()
         if lead is None:
@@ -248,9 +246,8 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
     @extend_schema(request=s.PlanUpdateSerializer, responses={200: s.PlanSerializer})
     def partial_update(self, request: Request, pk: str) -> Response:
         plan = self.permitted(self.get_object(), Action.EDIT)
-        data = s.PlanUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        plan = plan_services.update_plan(actor=request.user, plan=plan, **data.validated_data)  # type: ignore[arg-type]
+        values = valid(s.PlanUpdateSerializer, request)
+        plan = plan_services.update_plan(actor=request.user, plan=plan, **values)  # type: ignore[arg-type]
         return Response(s.PlanSerializer(plan).data)
 
     @extend_schema(request=None, responses={200: s.SubmissionSerializer})
@@ -339,9 +336,7 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
     def create(self, request: Request) -> Response:
         """Add a commitment to a draft plan (a submitted plan takes one through the pages, with
         the co-creation meeting and the stakeholders' approval)."""
-        data = s.CommitmentCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = valid(s.CommitmentCreateSerializer, request)
         plan = self.permitted(self.visible(ActionPlan, values.pop("plan"), "plan"), Action.EDIT)
         values["milestones"] = [
             commitment_services.MilestoneInput(**m) for m in values.get("milestones", [])
@@ -357,12 +352,11 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
     def partial_update(self, request: Request, pk: str) -> Response:
         """Amend a commitment (within the change window of DESIGN.md §3.1)."""
         commitment = self.permitted(self.get_object(), Action.EDIT)
-        data = s.CommitmentAmendSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        values = valid(s.CommitmentAmendSerializer, request)
         commitment = commitment_services.amend_commitment(
             actor=request.user,  # type: ignore[arg-type]
             commitment=commitment,
-            **data.validated_data,
+            **values,
         )
         return Response(s.CommitmentSerializer(commitment).data)
 
@@ -511,9 +505,7 @@ class TrackerUpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ten
     )
     def create(self, request: Request) -> Response:
         """Record (or correct) the quarter's update of a commitment; `submit` submits it."""
-        data = s.TrackerUpdateWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = valid(s.TrackerUpdateWriteSerializer, request)
         commitment = self.permitted(
             self.visible(Commitment, values.pop("commitment"), "commitment"), Action.EDIT
         )
@@ -557,9 +549,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
 
     @extend_schema(request=s.MeetingWriteSerializer, responses={201: s.MeetingSerializer})
     def create(self, request: Request) -> Response:
-        data = s.MeetingWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = valid(s.MeetingWriteSerializer, request)
         plan = self.permitted(self.visible(ActionPlan, values.pop("plan"), "plan"), Action.EDIT)
         meeting = plan_services.record_meeting(actor=request.user, plan=plan, **values)  # type: ignore[arg-type]
         return Response(s.MeetingSerializer(meeting).data, status=201)
@@ -582,15 +572,12 @@ class EndorsementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenan
     @extend_schema(request=s.EndorsementWriteSerializer, responses={201: s.EndorsementSerializer})
     def create(self, request: Request) -> Response:
         """A civil-society stakeholder endorses the plan in their own name."""
-        data = s.EndorsementWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        plan = self.permitted(
-            self.visible(ActionPlan, data.validated_data["plan"], "plan"), Action.ENDORSE
-        )
+        values = valid(s.EndorsementWriteSerializer, request)
+        plan = self.permitted(self.visible(ActionPlan, values["plan"], "plan"), Action.ENDORSE)
         endorsement = plan_services.endorse_plan(
             actor=request.user,  # type: ignore[arg-type]
             plan=plan,
-            organisation=data.validated_data["organisation"],
+            organisation=values["organisation"],
         )
         return Response(s.EndorsementSerializer(endorsement).data, status=201)
 
@@ -620,9 +607,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
     def create(self, request: Request) -> Response:
         """The selected monitoring body uploads an assessment (multipart, the report a PDF, DOCX
         or ODT file checked by the portal's one upload validation)."""
-        data = s.AssessmentUploadSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = valid(s.AssessmentUploadSerializer, request)
         plan = self.permitted(self.visible(ActionPlan, values["plan"], "plan"), Action.ASSESS)
         commitment = None
         if values.get("commitment"):
@@ -706,9 +691,7 @@ class ExtensionRequestViewSet(RequestViewSet):
         request=s.ExtensionRequestWriteSerializer, responses={201: s.ExtensionRequestSerializer}
     )
     def create(self, request: Request) -> Response:
-        data = s.ExtensionRequestWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = valid(s.ExtensionRequestWriteSerializer, request)
         filed = member_services.request_extension(
             actor=request.user,  # type: ignore[arg-type]
             jurisdiction=self.jurisdiction_for(values.pop("jurisdiction")),
@@ -741,9 +724,7 @@ class VoluntaryInactivityRequestViewSet(RequestViewSet):
         responses={201: s.VoluntaryInactivityRequestSerializer},
     )
     def create(self, request: Request) -> Response:
-        data = s.VoluntaryInactivityWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = valid(s.VoluntaryInactivityWriteSerializer, request)
         filed = member_services.request_voluntary_inactivity(
             actor=request.user,  # type: ignore[arg-type]
             jurisdiction=self.jurisdiction_for(values.pop("jurisdiction")),
