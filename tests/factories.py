@@ -7,7 +7,6 @@ from typing import Any
 
 import factory
 from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils.text import slugify
 
@@ -122,10 +121,6 @@ class InvitationFactory(factory.django.DjangoModelFactory[Invitation]):
     jurisdiction = factory.SubFactory(JurisdictionFactory)
     email = factory.Sequence(lambda n: f"invitee{n}@example.org")
     role = Role.OFFICER
-
-
-def has_totp(user: User) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 # --- Plans, commitments, updates, assessments ------------------------------------------------
