@@ -6,6 +6,8 @@ class MembersConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self) -> None:
+        from members import signals
         from ogplocal.public_cache import connect_invalidation
 
         connect_invalidation()
+        signals.connect()

@@ -239,6 +239,28 @@ def save_recorded(
     instance.save(update_fields=update_fields)
 
 
+def end_sessions(*, user: User) -> int:
+    """End every session of `user` on the server; returns how many there were.
+
+    Called when a person is deactivated (members.signals), so a session kept in a browser does
+    not come back if the account is made active again later. Sessions are not indexed by user,
+    so the live ones are read; deactivations are rare. Works for the database and the
+    Redis-in-front-of-the-database engines the settings use (`db`, `cached_db`).
+    """
+    from importlib import import_module
+
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            store(session_key=session.session_key).delete()
+            ended += 1
+    return ended
+
+
 def point_of_contact_emails(jurisdictions: list[Jurisdiction]) -> list[str]:
     return sorted(
         set(
