@@ -261,6 +261,20 @@ def end_sessions(*, user: User) -> int:
     return ended
 
 
+def command_actor(email: str) -> User:
+    """The person named by a command's `--by EMAIL`: Support Unit staff, active, whose name the
+    history then shows as the author of what the command writes (issue 10, item 4)."""
+    from members.tenancy import is_support_unit
+
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None or not is_support_unit(user):
+        raise ActionRefused(
+            _("--by %(email)s: no active Support Unit staff member has this email address.")
+            % {"email": email}
+        )
+    return user
+
+
 def point_of_contact_emails(jurisdictions: list[Jurisdiction]) -> list[str]:
     return sorted(
         set(
