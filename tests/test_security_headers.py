@@ -171,6 +171,8 @@ PAGE_TYPES = [
     PageType("API JSON", "get", "/api/v1/jurisdictions/", "poc", 200, False),
     PageType("API public JSON", "get", "/api/v1/public/members/", "anonymous", 200, False),
     PageType("API error", "get", "/api/v1/jurisdictions/", "anonymous", 401, False),
+    PageType("API docs (Swagger UI)", "get", "/api/docs/", "anonymous", 200, True),
+    PageType("API schema", "get", "/api/schema/", "anonymous", 200, False),
     PageType("API not found", "get", "/api/v1/plans/999999/", "poc", 404, False),
     PageType("404 page", "get", "/no-such-page/", "anonymous", 404, True),
     PageType("404 in a workspace", "get", "/w/no-such-member/", "poc", 404, True),
