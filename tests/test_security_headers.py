@@ -265,15 +265,25 @@ def production(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     monkeypatch.setenv("EMAIL_URL", "smtp+tls://portal:secret@smtp.example.org:587")
     monkeypatch.delenv("SECURE_HSTS_SECONDS", raising=False)
     monkeypatch.delenv("SECURE_SSL_REDIRECT", raising=False)
+    from ogplocal.settings import base
+
+    # The production module adjusts base's DATABASES dict in place, which the running test
+    # settings share: what it changes there is put back.
+    database = dict(base.DATABASES["default"])
     sys.modules.pop("ogplocal.settings.production", None)
-    module = importlib.import_module("ogplocal.settings.production")
-    sys.modules.pop("ogplocal.settings.production", None)
+    try:
+        module = importlib.import_module("ogplocal.settings.production")
+    finally:
+        sys.modules.pop("ogplocal.settings.production", None)
+        base.DATABASES["default"].clear()
+        base.DATABASES["default"].update(database)
     values = {name: getattr(module, name) for name in PRODUCTION_NAMES}
     with override_settings(**values):
         yield values
 
 
 def test_production_values_are_the_documented_ones(production: dict[str, Any]) -> None:
+    assert settings.DATABASES["default"].get("CONN_HEALTH_CHECKS") is False  # not leaked
     assert production["SECURE_HSTS_SECONDS"] == 31536000
     assert production["SESSION_COOKIE_NAME"] == "__Host-sessionid"
     assert production["CSRF_COOKIE_NAME"] == "__Host-csrftoken"
