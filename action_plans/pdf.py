@@ -4,6 +4,7 @@ drawing as the plan page, so the two never disagree."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -16,8 +17,6 @@ def render_plan_pdf(
     *, plan: ActionPlan, jurisdiction: Jurisdiction, calendar: str, today: date
 ) -> bytes:
     """The PDF of `plan` (its commitments, milestones and policy areas prefetched)."""
-    from weasyprint import HTML
-
     html = render_to_string(
         "workspace/plan_pdf.html",
         {
@@ -28,9 +27,21 @@ def render_plan_pdf(
             "today": today,
         },
     )
-    # No network: every resource of the PDF is in the HTML itself.
+    return plan_document(html).write_pdf()  # type: ignore[no-any-return]
+
+
+# The PDF's stylesheet is a file, not a <style> in the template (DESIGN.md §4).
+STYLESHEET = "static/css/plan-pdf.css"
+
+
+def plan_document(html: str) -> Any:
+    """The laid-out WeasyPrint document of the plan's HTML, with the PDF stylesheet."""
+    from weasyprint import CSS, HTML
+
+    stylesheet = CSS(filename=str(settings.BASE_DIR / STYLESHEET), url_fetcher=_no_fetch)
+    # No network: every resource of the PDF is in the HTML or in that stylesheet.
     document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_no_fetch)
-    return document.write_pdf()  # type: ignore[no-any-return]
+    return document.render(stylesheets=[stylesheet])
 
 
 def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:

@@ -7,11 +7,11 @@ from commitments.models import (
     Milestone,
     PolicyArea,
 )
-from ogplocal.admin import SubmittedRecordAdmin
+from ogplocal.admin import LinkedFromSubmittedAdmin, SubmittedRecordAdmin
 
 
 @admin.register(PolicyArea)
-class PolicyAreaAdmin(admin.ModelAdmin):
+class PolicyAreaAdmin(LinkedFromSubmittedAdmin):
     list_display = ("name", "code", "is_challenge_area")
     list_filter = ("is_challenge_area",)
     search_fields = ("name", "code")

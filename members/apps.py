@@ -6,6 +6,10 @@ class MembersConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self) -> None:
+        from members import signals
         from ogplocal.public_cache import connect_invalidation
+        from ogplocal.records import protect_many_to_many_links
 
         connect_invalidation()
+        signals.connect()
+        protect_many_to_many_links()

@@ -71,9 +71,9 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     slugs = [item["slug"] for item in data["jurisdictions"]]
     imported = not Jurisdiction.objects.filter(slug__in=slugs).exists()
     if imported:
-        import_exchange(data)
+        import_exchange(data, reason="load_demo")
     load_demo_accounts()
-    save_evaluations()  # each member on its own local today
+    save_evaluations(reason="load_demo")  # each member on its own local today
     return {
         "jurisdictions": len(slugs),
         "accounts": len(DEMO_ACCOUNTS),

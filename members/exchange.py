@@ -51,8 +51,10 @@ from members.models import (
     Reinstatement,
     StatusOverride,
     Term,
+    User,
     VoluntaryInactivityRequest,
 )
+from members.services import record_by, save_recorded
 from tracker.models import QUARTER_PATTERN, TrackerUpdate
 
 __all__ = [
@@ -801,15 +803,19 @@ def validate_exchange(data: Any) -> list[str]:
 # --------------------------------------------------------------------------------------------------
 
 
-def import_exchange(data: Any) -> ImportReport:
+def import_exchange(
+    data: Any, *, actor: User | None = None, reason: str = "import_members"
+) -> ImportReport:
     """Import an exchange file (decoded JSON) in one transaction; refuse it whole on any error.
 
-    Raises ExchangeRefused with every error and its JSON path; nothing is written then.
+    Raises ExchangeRefused with every error and its JSON path; nothing is written then. Every
+    record created or changed keeps a history row by `actor` (None: the command was run without
+    --by) with `reason` as its change reason, which names the command and the file.
     """
     members, errors, warnings = _read(data)
     if errors:
         raise ExchangeRefused(errors)
-    writer = _Writer(ImportReport(warnings=warnings))
+    writer = _Writer(ImportReport(warnings=warnings), actor=actor, reason=reason)
     with transaction.atomic():
         saved = {member["slug"]: writer.jurisdiction(member) for member in members}
         for member in members:
@@ -828,8 +834,10 @@ def _present(record: Record, mapping: dict[str, str]) -> dict[str, Any]:
 
 
 class _Writer:
-    def __init__(self, report: ImportReport) -> None:
+    def __init__(self, report: ImportReport, *, actor: User | None, reason: str) -> None:
         self.report = report
+        self.actor = actor
+        self.reason = reason
         self.bodies: dict[str, MonitoringBody] = {}
         self.areas = {area.code: area for area in PolicyArea.objects.all()}
 
@@ -845,7 +853,7 @@ class _Writer:
         found = model._default_manager.filter(**lookup).first()
         if found is None:
             created = model(**{**(defaults or {}), **lookup, **values})
-            created.save()
+            save_recorded(created, self.actor, self.reason)
             self.report.created[name] += 1
             return created
         changed = False
@@ -856,7 +864,7 @@ class _Writer:
                 setattr(found, attname, value)
                 changed = True
         if changed:
-            found.save()
+            save_recorded(found, self.actor, self.reason)
             self.report.updated[name] += 1
         else:
             self.report.unchanged += 1
@@ -967,6 +975,7 @@ class _Writer:
         present = set(plan.jurisdictions.values_list("pk", flat=True))
         missing = [j for j in members if j.pk not in present]
         if missing:
+            record_by(plan, self.actor, self.reason)
             plan.jurisdictions.add(*missing)
             self.report.created["plan membership"] += len(missing)
         if body is not None:
@@ -1032,6 +1041,7 @@ class _Writer:
             wanted = {self.areas[code].pk for code in record["policy_areas"]}
             current = set(commitment.policy_areas.values_list("pk", flat=True))
             if wanted != current:
+                record_by(commitment, self.actor, self.reason)
                 commitment.policy_areas.set(wanted)
                 counter = self.report.updated if current else self.report.created
                 counter["commitment policy areas"] += 1

@@ -236,7 +236,9 @@ def evaluate_status_batch(jurisdiction_ids: list[int]) -> int:
 
 def _evaluate_and_tell(ids: list[int]) -> int:
     # save_evaluations locks the members' rows until this transaction commits.
-    results = save_evaluations(jurisdictions=Jurisdiction.objects.filter(pk__in=ids))
+    results = save_evaluations(
+        jurisdictions=Jurisdiction.objects.filter(pk__in=ids), reason="daily status evaluation"
+    )
     today = {result.jurisdiction_id: result.as_of for result in results}
     if not today:
         return 0

@@ -239,6 +239,42 @@ def save_recorded(
     instance.save(update_fields=update_fields)
 
 
+def end_sessions(*, user: User) -> int:
+    """End every session of `user` on the server; returns how many there were.
+
+    Called when a person is deactivated (members.signals), so a session kept in a browser does
+    not come back if the account is made active again later. Sessions are not indexed by user,
+    so the live ones are read; deactivations are rare. Works for the database and the
+    Redis-in-front-of-the-database engines the settings use (`db`, `cached_db`).
+    """
+    from importlib import import_module
+
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            store(session_key=session.session_key).delete()
+            ended += 1
+    return ended
+
+
+def command_actor(email: str) -> User:
+    """The person named by a command's `--by EMAIL`: Support Unit staff, active, whose name the
+    history then shows as the author of what the command writes (issue 10, item 4)."""
+    from members.tenancy import is_support_unit
+
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None or not is_support_unit(user):
+        raise ActionRefused(
+            _("--by %(email)s: no active Support Unit staff member has this email address.")
+            % {"email": email}
+        )
+    return user
+
+
 def point_of_contact_emails(jurisdictions: list[Jurisdiction]) -> list[str]:
     return sorted(
         set(

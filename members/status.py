@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from members import rules
 from members.loader import load_facts
-from members.models import Jurisdiction, StatusChange
+from members.models import Jurisdiction, StatusChange, User
+from members.services import save_recorded
 from ogplocal.exceptions import ActionRefused
 
 __all__ = [
@@ -87,16 +88,26 @@ def evaluate_members(
 
 
 def save_evaluations(
-    *, as_of: date | None = None, jurisdictions: QuerySet[Jurisdiction] | None = None
+    *,
+    as_of: date | None = None,
+    jurisdictions: QuerySet[Jurisdiction] | None = None,
+    actor: User | None = None,
+    reason: str = "status evaluated",
 ) -> list[MemberEvaluation]:
-    """Evaluate and store, on `as_of` or (None) on each member's own local today."""
+    """Evaluate and store, on `as_of` or (None) on each member's own local today.
+
+    A change of a member's status is saved with its history, by `actor` (None for the daily job
+    and a command run without --by) and with `reason` naming what stored it.
+    """
     results: list[MemberEvaluation] = []
     for day, queryset in by_local_today(as_of, jurisdictions):
-        results.extend(_save_on(day, queryset))
+        results.extend(_save_on(day, queryset, actor=actor, reason=reason))
     return sorted(results, key=lambda item: item.slug)
 
 
-def _save_on(as_of: date, queryset: QuerySet[Jurisdiction]) -> list[MemberEvaluation]:
+def _save_on(
+    as_of: date, queryset: QuerySet[Jurisdiction], *, actor: User | None, reason: str
+) -> list[MemberEvaluation]:
     """Evaluate and store each jurisdiction's status on `as_of` and its transitions up to it.
 
     The cache holds exactly what the rules say on `as_of`: `Jurisdiction.status`, `status_since`,
@@ -122,7 +133,7 @@ def _save_on(as_of: date, queryset: QuerySet[Jurisdiction]) -> list[MemberEvalua
     results: list[MemberEvaluation] = []
     for batch in _batches(queryset):
         with transaction.atomic():
-            results.extend(_save_batch(as_of, batch))
+            results.extend(_save_batch(as_of, batch, actor=actor, reason=reason))
     return results
 
 
@@ -131,7 +142,9 @@ def _batches(queryset: QuerySet[Jurisdiction]) -> list[list[int]]:
     return [ids[start : start + BATCH_SIZE] for start in range(0, len(ids), BATCH_SIZE)]
 
 
-def _save_batch(as_of: date, batch: list[int]) -> list[MemberEvaluation]:
+def _save_batch(
+    as_of: date, batch: list[int], *, actor: User | None, reason: str
+) -> list[MemberEvaluation]:
     members = {
         member.pk: member
         for member in Jurisdiction.objects.select_for_update().filter(pk__in=batch).order_by("pk")
@@ -161,8 +174,11 @@ def _save_batch(as_of: date, batch: list[int]) -> list[MemberEvaluation]:
             member.status_since = evaluation.since
             member.status_reasons = reasons
             member.status_evaluated_on = as_of
-            member.save(
-                update_fields=["status", "status_since", "status_reasons", "status_evaluated_on"]
+            save_recorded(
+                member,
+                actor,
+                f"{reason} as of {as_of.isoformat()}",
+                update_fields=["status", "status_since", "status_reasons", "status_evaluated_on"],
             )
         results.append(MemberEvaluation(pk, facts.slug, as_of, evaluation, changed))
 

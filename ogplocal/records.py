@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
+from django.apps import apps
 from django.db import models
+from django.db.models.signals import pre_delete
 
 from members.tenancy import RestrictedQuerySet
 
@@ -26,6 +28,10 @@ class SubmittedQuerySet(RestrictedQuerySet):
     def delete(self) -> NoReturn:  # type: ignore[override]
         refuse_delete(self.model)
 
+    def _raw_delete(self, using: Any) -> NoReturn:
+        # The delete without signals the deletion collector uses for fast deletes.
+        refuse_delete(self.model)
+
 
 class SubmittedRecord(models.Model):
     """Base of every model holding submitted data: history is kept, deletion is refused."""
@@ -35,3 +41,49 @@ class SubmittedRecord(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
         refuse_delete(self)
+
+
+# Every foreign key of a submitted record is PROTECT, so deleting what it points to is refused by
+# the database layer. A many-to-many link is a row of its own table that Django deletes with
+# either end: deleting a partner jurisdiction of a joint plan, or a policy area, would silently
+# take it out of the submitted plan or commitment. These receivers refuse that deletion instead.
+
+
+def submitted_links(instance: models.Model) -> list[str]:
+    """What submitted records link to `instance` through a many-to-many field, in words."""
+    found = []
+    for model in apps.get_models():
+        if not issubclass(model, SubmittedRecord):
+            continue
+        for field in model._meta.many_to_many:
+            if not isinstance(instance, field.related_model):
+                continue
+            through = field.remote_field.through
+            assert through is not None  # an installed model's field is resolved
+            count = through._default_manager.filter(
+                **{field.m2m_reverse_field_name(): instance.pk}
+            ).count()
+            if count:
+                found.append(f"{count} {model._meta.verbose_name_plural} ({field.verbose_name})")
+    return found
+
+
+def _refuse_deleting_linked(sender: type[models.Model], instance: models.Model, **_: Any) -> None:
+    links = submitted_links(instance)
+    if links:
+        raise HardDeleteRefused(
+            f"{instance._meta.verbose_name} “{instance}” is linked to {', '.join(links)}: "
+            "submitted records are never changed by deleting what they name."
+        )
+
+
+def protect_many_to_many_links() -> None:
+    """Connect the refusal to every model a submitted record links to by many-to-many."""
+    for model in apps.get_models():
+        if issubclass(model, SubmittedRecord):
+            for field in model._meta.many_to_many:
+                pre_delete.connect(
+                    _refuse_deleting_linked,
+                    sender=field.related_model,
+                    dispatch_uid=f"records:m2m:{field.related_model._meta.label}",
+                )

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from members.models import Jurisdiction
+from members.services import command_actor
 from members.status import MemberEvaluation, evaluate_members, save_evaluations
 from ogplocal.exceptions import ActionRefused
 
@@ -39,6 +40,12 @@ class Command(BaseCommand):
             action="store_true",
             help="store the status and its transitions (only for a date not in the future)",
         )
+        parser.add_argument(
+            "--by",
+            metavar="EMAIL",
+            help="with --save: the Support Unit staff member running it, recorded as the author "
+            "of each change of status in the history (the change reason names the command)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of = _as_of(options["as_of"]) if options["as_of"] else None
@@ -50,9 +57,17 @@ class Command(BaseCommand):
                 raise CommandError(f"No jurisdiction has the slug {slug!r}.")
         # Without --as-of each member is evaluated on its own today (DESIGN.md §2: every "today"
         # of the rules is taken in the jurisdiction's time zone).
+        if options["by"] and not options["save"]:
+            raise CommandError("--by names who stores the statuses: it needs --save.")
         if options["save"]:
             try:
-                results = save_evaluations(as_of=as_of, jurisdictions=jurisdictions)
+                actor = command_actor(options["by"]) if options["by"] else None
+                results = save_evaluations(
+                    as_of=as_of,
+                    jurisdictions=jurisdictions,
+                    actor=actor,
+                    reason="evaluate_status --save",
+                )
             except ActionRefused as refused:
                 raise CommandError(f"--save refused: {refused.message}") from None
         else:

@@ -8,6 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from members.exchange import ExchangeRefused, import_exchange, parse_exchange_json
+from members.services import command_actor
+from ogplocal.exceptions import ActionRefused
 
 
 class Command(BaseCommand):
@@ -19,9 +21,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", metavar="FILE.json", help="the exchange file ('-': stdin)")
+        parser.add_argument(
+            "--by",
+            metavar="EMAIL",
+            help="the Support Unit staff member running the import, recorded as the author of "
+            "every change in the history (without it the history names no person; its change "
+            "reason names the command and the file either way)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         name = options["file"]
+        actor = None
+        if options["by"]:
+            try:
+                actor = command_actor(options["by"])
+            except ActionRefused as refused:
+                raise CommandError(refused.message) from None
         try:
             if name == "-":
                 import sys
@@ -36,7 +51,7 @@ class Command(BaseCommand):
         except ValueError as problem:
             raise CommandError(f"{name}: not JSON: {problem}") from None
         try:
-            report = import_exchange(data)
+            report = import_exchange(data, actor=actor, reason=f"import_members {name}")
         except ExchangeRefused as refused:
             for line in refused.errors:
                 self.stderr.write(line)
