@@ -378,9 +378,11 @@ def submit_plan(
         )
         send_after_commit(
             to=support_unit_emails(),
-            subject=_("%(plan)s was submitted") % {"plan": plan},
-            body=_("%(plan)s was submitted on %(day)s with %(count)d commitment(s).\n")
-            % {"plan": plan, "day": today.isoformat(), "count": len(commitments)},
+            compose=lambda: (
+                _("%(plan)s was submitted") % {"plan": plan},
+                _("%(plan)s was submitted on %(day)s with %(count)d commitment(s).\n")
+                % {"plan": plan, "day": today.isoformat(), "count": len(commitments)},
+            ),
         )
     return PlanSubmission(plan=plan, notices=notices)
 
@@ -562,13 +564,15 @@ def review_plan(
         )
         send_after_commit(
             to=point_of_contact_emails(list(plan.jurisdictions.all())),
-            subject=(
-                _("The Support Unit accepted %(plan)s")
-                if accept
-                else _("The Support Unit returned %(plan)s with comments")
-            )
-            % {"plan": plan},
-            body=(comments or _("The plan was accepted.")) + "\n",
+            compose=lambda: (
+                (
+                    _("The Support Unit accepted %(plan)s")
+                    if accept
+                    else _("The Support Unit returned %(plan)s with comments")
+                )
+                % {"plan": plan},
+                (comments or _("The plan was accepted.")) + "\n",
+            ),
         )
     return plan
 
