@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from members.tenancy import RestrictedQuerySet
 
@@ -16,7 +17,8 @@ class HardDeleteRefused(Exception):
 def refuse_delete(model: type[models.Model] | models.Model) -> NoReturn:
     name = model._meta.verbose_name
     raise HardDeleteRefused(
-        f"A {name} is never deleted: withdraw it or record a correction instead."
+        _("A %(record)s is never deleted: withdraw it or record a correction instead.")
+        % {"record": name}
     )
 
 
