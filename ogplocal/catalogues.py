@@ -13,6 +13,7 @@ that is not the compilation of its .po.
 from __future__ import annotations
 
 import ast
+import contextlib
 import gettext
 import re
 import shutil
@@ -79,7 +80,8 @@ def extract(locale_dir: Path | None = None, *, keep_pot: bool = False) -> None:
     locale_dir = locale_dir or root() / "locale"
     for language in languages():
         po_path(language, locale_dir).parent.mkdir(parents=True, exist_ok=True)
-    with override_settings(LOCALE_PATHS=[locale_dir]):
+    # makemessages reads the tree under the working directory: the repository's.
+    with override_settings(LOCALE_PATHS=[locale_dir]), contextlib.chdir(root()):
         call_command(
             MakeMessages(),
             locale=languages(),

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "simple_history",
+    # Installed for its catalogues: country names in the reader's language (issue 12).
+    "django_countries",
     "members",
     "action_plans",
     "commitments",
