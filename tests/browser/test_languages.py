@@ -39,7 +39,7 @@ VISIBLE_TEXT = """() => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const element = node.parentElement;
-    if (!element || element.closest('[lang="en"], script, style, template')) continue;
+    if (!element || element.closest('body [lang="en"], script, style, template')) continue;
     if (element.closest('option') === null && !element.checkVisibility()) continue;
     const text = node.textContent.replace(/\\s+/g, " ").trim();
     if (text) texts.push(text);
@@ -79,7 +79,7 @@ def switch_language(page: Page, language: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", language)
 
 
-def walk_languages(page: Page, name: str) -> dict[str, list[str]]:
+def walk_languages(page: Page, name: str, sample: str) -> dict[str, list[str]]:
     """Read the page in each language, switching on the page; a screenshot of each."""
     messages = catalogue_messages()
     on_page: list[tuple[str | None, str]] = []
@@ -91,6 +91,7 @@ def walk_languages(page: Page, name: str) -> dict[str, list[str]]:
         if language == "en":
             on_page = [key for key in messages if shown(key[1], texts)]
             assert len(on_page) > 15, on_page
+            assert (None, sample) in on_page  # the detection sees the page's messages
             continue
         found[language] = [
             key[1]
@@ -107,7 +108,7 @@ def test_member_page_and_workspace_in_four_languages(live_server, page: Page) ->
 
     page.goto(base + "/members/buenos-aires/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    untranslated = walk_languages(page, "member")
+    untranslated = walk_languages(page, "member", "Why this status")
     assert untranslated == {"es": [], "fr": [], "pt": []}, untranslated
     # In any language but English, the plan's texts say they are English.
     assert page.locator("[lang=en]").count() > 0
@@ -120,7 +121,7 @@ def test_member_page_and_workspace_in_four_languages(live_server, page: Page) ->
     page.locator("input[name=password]").fill(DEMO_PASSWORD)
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(base + "/w/buenos-aires/")
-    untranslated = walk_languages(page, "workspace")
+    untranslated = walk_languages(page, "workspace", "Needs your attention")
     assert untranslated == {"es": [], "fr": [], "pt": []}, untranslated
     assert User.objects.get(email="poc@demo.ogplocal.org").language == "pt"
 
