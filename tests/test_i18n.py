@@ -377,3 +377,17 @@ def test_signed_in_pages_are_never_cached_across_languages(tenant: Tenant) -> No
     assert html_lang(client.get("/members/villa-example/", HTTP_ACCEPT_LANGUAGE="fr")) == "fr"
     User.objects.filter(pk=tenant.poc.pk).update(language="pt")
     assert html_lang(client.get("/members/villa-example/", HTTP_ACCEPT_LANGUAGE="fr")) == "pt"
+
+
+def test_an_api_token_answers_in_its_owners_language(tenant: Tenant) -> None:
+    from ogplocal.api.tokens import create_token
+
+    tenant.poc.language = "fr"
+    tenant.poc.save()
+    _token, key = create_token(user=tenant.poc, name="script")
+    client = Client(headers={"Authorization": f"Bearer {key}"})
+    response = client.get("/api/v1/plans/999999/", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 404
+    assert response["Content-Language"] == "fr"
+    with translation.override("fr"):
+        assert response.json()["message"] == translation.gettext("Not found.")
