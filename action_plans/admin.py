@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from action_plans.models import ActionPlan, Endorsement, LetterOfSupport, Meeting
 from ogplocal.admin import SubmittedRecordAdmin
@@ -38,12 +39,12 @@ class ActionPlanAdmin(SubmittedRecordAdmin):
     fieldsets = (
         (None, {"fields": ("ref", "title", "lead_jurisdiction", "jurisdictions")}),
         (
-            "Period and submission",
+            _("Period and submission"),
             {"fields": ("starts_on", "ends_on", "submitted_on", "submitted_by")},
         ),
-        ("Review", {"fields": ("review", "review_comments", "reviewed_on")}),
-        ("Strategy", {"fields": ("vision", "principles", "objectives", "engagement", "forum")}),
-        ("Monitoring", {"fields": ("monitoring_body", "monitoring_body_endorsed_on")}),
+        (_("Review"), {"fields": ("review", "review_comments", "reviewed_on")}),
+        (_("Strategy"), {"fields": ("vision", "principles", "objectives", "engagement", "forum")}),
+        (_("Monitoring"), {"fields": ("monitoring_body", "monitoring_body_endorsed_on")}),
     )
 
 

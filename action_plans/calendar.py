@@ -20,6 +20,11 @@ from enum import StrEnum
 from html import escape
 from typing import Any, Protocol
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
+
 from members.rules import add_months, parse_quarter, quarter_deadline, quarter_of
 
 
@@ -95,14 +100,34 @@ COLOURS = {
     "projected": "#ffffff",
     "today": "#b3261e",
 }
+# Words of the drawing, in the reader's language; dates through Django's formats (DESIGN.md §3.1:
+# the screens are translatable, the plan's own texts stay as written).
 MARK_WORDS = {
-    MarkState.DONE: "done",
-    MarkState.LATE: "done late",
-    MarkState.DUE: "due",
-    MarkState.MISSED: "missed",
-    MarkState.PROJECTED: "expected",
+    MarkState.DONE: pgettext_lazy("calendar mark", "done"),
+    MarkState.LATE: pgettext_lazy("calendar mark", "done late"),
+    MarkState.DUE: pgettext_lazy("calendar mark", "due"),
+    MarkState.MISSED: pgettext_lazy("calendar mark", "missed"),
+    MarkState.PROJECTED: pgettext_lazy("calendar mark", "expected"),
 }
-MONTH_LETTERS = "JFMAMJJASOND"
+BAR_WORDS = {
+    BarState.PLANNED: pgettext_lazy("calendar bar", "implementation"),
+    BarState.COMPLETED: pgettext_lazy("calendar bar", "completed"),
+    BarState.WITHDRAWN: pgettext_lazy("calendar bar", "withdrawn"),
+}
+ROW_PLAN = _l("Action plan period")
+ROW_TRACKER = _l("Tracker updates")
+ROW_INCEPTION = _l("Inception assessment")
+ROW_END_OF_COMMITMENT = _l("End-of-commitment assessments")
+ROW_FINAL = _l("Final learning exercise")
+
+
+def _day(day: date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def _month_letter(month: date) -> str:
+    """The month's initial in the active language (J F M ... in English, E F M ... in Spanish)."""
+    return date_format(month, "F")[:1].upper()
 
 
 def _month_start(day: date) -> date:
@@ -139,10 +164,16 @@ def draw_calendar(data: CalendarData, layout: Layout | None = None) -> str:
     height = body_top + rows_count * lay.row_height + lay.legend_height
     out: list[str] = []
     add = out.append
-    desc = (
-        f"Plan period {data.starts_on.isoformat()} to {data.ends_on.isoformat()}; "
-        f"{len(data.bars)} commitment(s); today is {data.today.isoformat()}."
-    )
+    desc = ngettext(
+        "Plan period %(start)s to %(end)s; %(count)s commitment; today is %(today)s.",
+        "Plan period %(start)s to %(end)s; %(count)s commitments; today is %(today)s.",
+        len(data.bars),
+    ) % {
+        "start": _day(data.starts_on),
+        "end": _day(data.ends_on),
+        "count": len(data.bars),
+        "today": _day(data.today),
+    }
     add(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="plan-calendar" role="img" '
         f'viewBox="0 0 {lay.width} {height}" width="{lay.width}" height="{height}" '
@@ -173,7 +204,9 @@ def draw_calendar(data: CalendarData, layout: Layout | None = None) -> str:
         if show_letters:
             add(
                 f'<text x="{round((x0 + x1) / 2, 1)}" y="{body_top - 5}" text-anchor="middle" '
-                f'fill="{COLOURS["muted"]}" font-size="10">{MONTH_LETTERS[month.month - 1]}</text>'
+                f'fill="{COLOURS["muted"]}" font-size="10">'
+                f"<title>{escape(date_format(month, 'YEAR_MONTH_FORMAT'))}</title>"
+                f"{escape(_month_letter(month))}</text>"
             )
         month = add_months(month, 1)
         index += 1
@@ -192,36 +225,40 @@ def draw_calendar(data: CalendarData, layout: Layout | None = None) -> str:
         return y
 
     # Row 0: the plan period.
-    y = label(0, "Action plan period", bold=True)
+    y = label(0, str(ROW_PLAN), bold=True)
+    period = _("Plan: %(start)s to %(end)s") % {
+        "start": _day(data.starts_on),
+        "end": _day(data.ends_on),
+    }
     add(
         f'<rect x="{x(data.starts_on)}" y="{y + 5}" '
         f'width="{round(max(x(data.ends_on + timedelta(days=1)) - x(data.starts_on), 2), 1)}" '
         f'height="{lay.row_height - 10}" rx="3" fill="{COLOURS["plan"]}">'
-        f"<title>{escape(f'Plan: {data.starts_on.isoformat()} to {data.ends_on.isoformat()}')}"
-        f"</title></rect>"
+        f"<title>{escape(period)}</title></rect>"
     )
     if data.submitted_on is not None:
         sx = x(data.submitted_on)
         add(
             f'<path d="M{sx} {y + 2} l5 -0 l-5 8 l-5 -8 z" fill="{COLOURS["ink"]}">'
-            f"<title>Submitted {data.submitted_on.isoformat()}</title></path>"
+            f"<title>{escape(_('Submitted on %(day)s') % {'day': _day(data.submitted_on)})}"
+            "</title></path>"
         )
 
     # Commitments' implementation bars.
     for offset, bar in enumerate(data.bars, start=1):
         y = label(offset, bar.label)
         colour = COLOURS[str(bar.state)]
-        words = {
-            BarState.PLANNED: "implementation",
-            BarState.COMPLETED: "completed",
-            BarState.WITHDRAWN: "withdrawn",
-        }[bar.state]
+        title = _("%(commitment)s: %(state)s %(start)s to %(end)s") % {
+            "commitment": bar.label,
+            "state": BAR_WORDS[bar.state],
+            "start": _day(bar.starts_on),
+            "end": _day(bar.ends_on),
+        }
         add(
             f'<rect x="{x(bar.starts_on)}" y="{y + 6}" '
             f'width="{round(max(x(bar.ends_on + timedelta(days=1)) - x(bar.starts_on), 2), 1)}" '
             f'height="{lay.row_height - 12}" rx="3" fill="{colour}">'
-            f"<title>{escape(bar.label)}: {words} {bar.starts_on.isoformat()} to "
-            f"{bar.ends_on.isoformat()}</title></rect>"
+            f"<title>{escape(title)}</title></rect>"
         )
 
     # Deadline rows with their marks.
@@ -241,21 +278,30 @@ def draw_calendar(data: CalendarData, layout: Layout | None = None) -> str:
         )
         add(
             f'<text x="{tx + 3}" y="{body_top - 20}" fill="{COLOURS["today"]}" '
-            f'font-weight="700">today</text>'
+            f'font-weight="700">{escape(pgettext("calendar", "today"))}</text>'
         )
 
     # Legend.
     ly = body_top + rows_count * lay.row_height + 26
     lx = 6.0
     add(f'<rect x="{lx}" y="{ly - 9}" width="22" height="10" rx="2" fill="{COLOURS["planned"]}"/>')
-    add(f'<text x="{lx + 28}" y="{ly}" fill="{COLOURS["ink"]}">implementation</text>')
+    add(
+        f'<text x="{lx + 28}" y="{ly}" fill="{COLOURS["ink"]}">'
+        f"{escape(str(BAR_WORDS[BarState.PLANNED]))}</text>"
+    )
     lx += 140
     for state in (MarkState.DONE, MarkState.LATE, MarkState.DUE, MarkState.MISSED):
         add(_mark(lx + 5, ly - 4, Mark(data.today, state, "")))
-        add(f'<text x="{lx + 16}" y="{ly}" fill="{COLOURS["ink"]}">{MARK_WORDS[state]}</text>')
+        add(
+            f'<text x="{lx + 16}" y="{ly}" fill="{COLOURS["ink"]}">'
+            f"{escape(str(MARK_WORDS[state]))}</text>"
+        )
         lx += 100
     add(_mark(lx + 5, ly - 4, Mark(data.today, MarkState.PROJECTED, "")))
-    add(f'<text x="{lx + 16}" y="{ly}" fill="{COLOURS["ink"]}">expected</text>')
+    add(
+        f'<text x="{lx + 16}" y="{ly}" fill="{COLOURS["ink"]}">'
+        f"{escape(str(MARK_WORDS[MarkState.PROJECTED]))}</text>"
+    )
     add("</svg>")
     return "".join(out)
 
@@ -299,8 +345,22 @@ def _state(due: date, met_on: date | None, today: date) -> MarkState:
 
 
 def _text(what: str, due: date, state: MarkState, met_on: date | None) -> str:
-    text = f"{what}: due {due.isoformat()}, {MARK_WORDS[state]}"
-    return f"{text} on {met_on.isoformat()}" if met_on else text
+    names = {"what": what, "due": _day(due), "state": MARK_WORDS[state]}
+    if met_on:
+        return _("%(what)s: due %(due)s, %(state)s on %(met)s") % {**names, "met": _day(met_on)}
+    return _("%(what)s: due %(due)s, %(state)s") % names
+
+
+def _update(quarter: object) -> str:
+    return _("%(quarter)s update") % {"quarter": quarter}
+
+
+def _expected(what: str, due: date) -> str:
+    return _("%(what)s: due %(due)s") % {"what": what, "due": _day(due)}
+
+
+def _title(plan: Any) -> str:
+    return _("Calendar of %(plan)s") % {"plan": plan}
 
 
 def calendar_data(
@@ -336,9 +396,9 @@ def calendar_data(
             quarter = quarter.following()
         rows.append(
             MarkRow(
-                "Tracker updates",
+                str(ROW_TRACKER),
                 tuple(
-                    Mark(q.deadline, MarkState.PROJECTED, f"{q} update: due {q.deadline}")
+                    Mark(q.deadline, MarkState.PROJECTED, _expected(_update(q), q.deadline))
                     for q in quarters
                 ),
             )
@@ -346,16 +406,12 @@ def calendar_data(
         final_due = add_months(plan.ends_on, 2)
         rows.append(
             MarkRow(
-                "Final learning exercise",
-                (
-                    Mark(
-                        final_due, MarkState.PROJECTED, f"Final learning exercise: due {final_due}"
-                    ),
-                ),
+                str(ROW_FINAL),
+                (Mark(final_due, MarkState.PROJECTED, _expected(str(ROW_FINAL), final_due)),),
             )
         )
         return CalendarData(
-            title=f"Calendar of {plan}",
+            title=_title(plan),
             starts_on=plan.starts_on,
             ends_on=plan.ends_on,
             today=today,
@@ -379,7 +435,7 @@ def calendar_data(
                 Mark(
                     deadline.due,
                     state,
-                    _text("Inception assessment", deadline.due, state, deadline.met_on),
+                    _text(str(ROW_INCEPTION), deadline.due, state, deadline.met_on),
                 )
             )
         elif kind == "final_learning_exercise" and ref in refs:
@@ -387,7 +443,7 @@ def calendar_data(
                 Mark(
                     deadline.due,
                     state,
-                    _text("Final learning exercise", deadline.due, state, deadline.met_on),
+                    _text(str(ROW_FINAL), deadline.due, state, deadline.met_on),
                 )
             )
         elif kind == "end_of_commitment_assessment" and ref.split("/", 1)[0] in refs:
@@ -396,7 +452,8 @@ def calendar_data(
                     deadline.due,
                     state,
                     _text(
-                        f"End-of-commitment assessment {ref.split('/', 1)[-1]}",
+                        _("End-of-commitment assessment %(commitment)s")
+                        % {"commitment": ref.split("/", 1)[-1]},
                         deadline.due,
                         state,
                         deadline.met_on,
@@ -410,7 +467,7 @@ def calendar_data(
                     Mark(
                         deadline.due,
                         state,
-                        _text(f"{ref} update", deadline.due, state, deadline.met_on),
+                        _text(_update(ref), deadline.due, state, deadline.met_on),
                     )
                 )
     # Quarters still ahead in the plan, not yet known to the rules: expected.
@@ -419,15 +476,15 @@ def calendar_data(
     while quarter <= last_quarter:
         due = quarter_deadline(quarter)
         if due not in known and quarter >= first_quarter:
-            tracker.append(Mark(due, MarkState.PROJECTED, f"{quarter} update: due {due}"))
+            tracker.append(Mark(due, MarkState.PROJECTED, _expected(_update(quarter), due)))
         quarter = quarter.following()
-    rows.append(MarkRow("Inception assessment", tuple(inception)))
-    rows.append(MarkRow("Tracker updates", tuple(sorted(tracker, key=lambda m: m.day))))
+    rows.append(MarkRow(str(ROW_INCEPTION), tuple(inception)))
+    rows.append(MarkRow(str(ROW_TRACKER), tuple(sorted(tracker, key=lambda m: m.day))))
     if end_of_commitment:
-        rows.append(MarkRow("End-of-commitment assessments", tuple(end_of_commitment)))
-    rows.append(MarkRow("Final learning exercise", tuple(final)))
+        rows.append(MarkRow(str(ROW_END_OF_COMMITMENT), tuple(end_of_commitment)))
+    rows.append(MarkRow(str(ROW_FINAL), tuple(final)))
     return CalendarData(
-        title=f"Calendar of {plan}",
+        title=_title(plan),
         starts_on=plan.starts_on,
         ends_on=plan.ends_on,
         today=today,

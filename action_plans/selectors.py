@@ -17,13 +17,14 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from action_plans.models import ActionPlan, Endorsement, LetterOfSupport, Meeting
 from action_plans.requirements import Requirement, commitment_limit, minimum_requirements
 from commitments.models import ChangeProposal, Commitment, Milestone
 from members import rules
 from members.explanations import STATUS_SUMMARIES, explain
-from members.models import Jurisdiction
+from members.models import Jurisdiction, Status
 from members.status import evaluate_members
 from members.tenancy import Action
 from tracker.models import TrackerUpdate
@@ -191,14 +192,16 @@ def plan_tasks(plan: ActionPlan) -> list[Task]:
             "meetings",
             _("Co-creation meetings"),
             meeting_progress,
-            str(_("%(count)d meeting(s) recorded") % {"count": len(meetings)}),
+            ngettext("%(count)d meeting recorded", "%(count)d meetings recorded", len(meetings))
+            % {"count": len(meetings)},
             "plan_meetings",
         ),
         Task(
             "endorsements",
             _("Endorsements"),
             Progress.COMPLETE if requirements["endorsement"].met else Progress.NOT_STARTED,
-            str(_("%(count)d endorser(s)") % {"count": len(endorsements)}),
+            ngettext("%(count)d endorser", "%(count)d endorsers", len(endorsements))
+            % {"count": len(endorsements)},
             "plan_endorsements",
         ),
         Task(
@@ -328,6 +331,11 @@ class MemberOverview:
     due_next: list[DeadlineRow]
     overdue: list[DeadlineRow]
     deadlines: list[DeadlineRow] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        """The status in words, in the reader's language (the code stays `status`)."""
+        return str(Status(self.status).label)
 
 
 def member_overview(jurisdiction: Jurisdiction, today: date) -> MemberOverview:

@@ -15,8 +15,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
 from action_plans.models import ActionPlan, Endorsement, LetterOfSupport, Meeting
@@ -250,9 +252,12 @@ def submission_problems(
         )
     elif len(commitments) < 5:
         notices.append(
-            _(
-                "The plan has %(count)d commitment(s); the OGP Local handbook expects five. You "
-                "may add more later while fewer than %(limit)d are open."
+            ngettext(
+                "The plan has %(count)d commitment; the OGP Local handbook expects five. You "
+                "may add more later while fewer than %(limit)d are open.",
+                "The plan has %(count)d commitments; the OGP Local handbook expects five. You "
+                "may add more later while fewer than %(limit)d are open.",
+                len(commitments),
             )
             % {"count": len(commitments), "limit": limit}
         )
@@ -378,9 +383,19 @@ def submit_plan(
         )
         send_after_commit(
             to=support_unit_emails(),
-            subject=_("%(plan)s was submitted") % {"plan": plan},
-            body=_("%(plan)s was submitted on %(day)s with %(count)d commitment(s).\n")
-            % {"plan": plan, "day": today.isoformat(), "count": len(commitments)},
+            compose=lambda: (
+                _("%(plan)s was submitted") % {"plan": plan},
+                ngettext(
+                    "%(plan)s was submitted on %(day)s with %(count)d commitment.\n",
+                    "%(plan)s was submitted on %(day)s with %(count)d commitments.\n",
+                    len(commitments),
+                )
+                % {
+                    "plan": plan,
+                    "day": date_format(today, "DATE_FORMAT"),
+                    "count": len(commitments),
+                },
+            ),
         )
     return PlanSubmission(plan=plan, notices=notices)
 
@@ -562,13 +577,15 @@ def review_plan(
         )
         send_after_commit(
             to=point_of_contact_emails(list(plan.jurisdictions.all())),
-            subject=(
-                _("The Support Unit accepted %(plan)s")
-                if accept
-                else _("The Support Unit returned %(plan)s with comments")
-            )
-            % {"plan": plan},
-            body=(comments or _("The plan was accepted.")) + "\n",
+            compose=lambda: (
+                (
+                    _("The Support Unit accepted %(plan)s")
+                    if accept
+                    else _("The Support Unit returned %(plan)s with comments")
+                )
+                % {"plan": plan},
+                (comments or _("The plan was accepted.")) + "\n",
+            ),
         )
     return plan
 

@@ -330,8 +330,10 @@ def publish_assessment(
         )
         send_after_commit(
             to=point_of_contact_emails(list(assessment.plan.jurisdictions.all())),
-            subject=_("The %(kind)s of %(plan)s is published")
-            % {"kind": assessment.get_kind_display(), "plan": assessment.plan},
-            body=_("It was published on %(day)s.\n") % {"day": today.isoformat()},
+            compose=lambda: (
+                _("The %(kind)s of %(plan)s is published")
+                % {"kind": assessment.get_kind_display(), "plan": assessment.plan},
+                _("It was published on %(day)s.\n") % {"day": today.isoformat()},
+            ),
         )
     return assessment

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -26,7 +27,13 @@ class PolicyArea(models.Model):
         verbose_name_plural = _("policy areas")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language: the seeded names are in the catalogues
+        (commitments.taxonomy); a name the Support Unit added later shows as written."""
+        return gettext(self.name)
 
 
 class CommitmentQuerySet(PlanChildQuerySet):

@@ -315,18 +315,20 @@ def _record_change(
     approver = approval.approved_by or approval.approver_name.strip()
     send_after_commit(
         to=support_unit_emails(),
-        subject=_("Commitment changed: %(title)s") % {"title": commitment.title},
-        body=_(
-            "%(plan)s, commitment “%(title)s”, on %(day)s.\n\n%(summary)s\n\n"
-            "Approved by %(approver)s.\n"
-        )
-        % {
-            "plan": plan,
-            "title": commitment.title,
-            "day": day.isoformat(),
-            "summary": summary,
-            "approver": approver,
-        },
+        compose=lambda: (
+            _("Commitment changed: %(title)s") % {"title": commitment.title},
+            _(
+                "%(plan)s, commitment “%(title)s”, on %(day)s.\n\n%(summary)s\n\n"
+                "Approved by %(approver)s.\n"
+            )
+            % {
+                "plan": plan,
+                "title": commitment.title,
+                "day": day.isoformat(),
+                "summary": summary,
+                "approver": approver,
+            },
+        ),
     )
     return change
 
@@ -705,9 +707,11 @@ def request_withdrawal(
         )
         send_after_commit(
             to=support_unit_emails(),
-            subject=_("Withdrawal requested: %(title)s") % {"title": commitment.title},
-            body=_("%(plan)s asks to withdraw “%(title)s”.\n\nWhy: %(reason)s\n")
-            % {"plan": commitment.plan, "title": commitment.title, "reason": reason},
+            compose=lambda: (
+                _("Withdrawal requested: %(title)s") % {"title": commitment.title},
+                _("%(plan)s asks to withdraw “%(title)s”.\n\nWhy: %(reason)s\n")
+                % {"plan": commitment.plan, "title": commitment.title, "reason": reason},
+            ),
         )
     return commitment
 
@@ -751,13 +755,15 @@ def decide_withdrawal(
         save_recorded(commitment, actor, reason)
         send_after_commit(
             to=point_of_contact_emails(list(plan.jurisdictions.all())),
-            subject=(
-                _("Withdrawal approved: %(title)s")
-                if approve
-                else _("Withdrawal refused: %(title)s")
-            )
-            % {"title": commitment.title},
-            body=(comments.strip() or reason) + "\n",
+            compose=lambda: (
+                (
+                    _("Withdrawal approved: %(title)s")
+                    if approve
+                    else _("Withdrawal refused: %(title)s")
+                )
+                % {"title": commitment.title},
+                (comments.strip() or reason) + "\n",
+            ),
         )
     return commitment
 
@@ -989,20 +995,22 @@ def propose_commitment_change(
         labels = ", ".join(_field_label(name) for name in proposed)
         send_after_commit(
             to=_stakeholder_emails(plan),
-            subject=_("A change waits for your approval: %(title)s") % {"title": commitment.title},
-            body=_(
-                "%(person)s proposes to change the commitment “%(title)s” of %(plan)s "
-                "(%(fields)s).\n\nWhy: %(summary)s\n\nSign in to the portal to approve or "
-                "reject it; the change window closes on %(closes)s.\n"
-            )
-            % {
-                "person": actor,
-                "title": commitment.title,
-                "plan": plan,
-                "fields": labels,
-                "summary": summary,
-                "closes": change_window_closes(commitment, plan),
-            },
+            compose=lambda: (
+                _("A change waits for your approval: %(title)s") % {"title": commitment.title},
+                _(
+                    "%(person)s proposes to change the commitment “%(title)s” of %(plan)s "
+                    "(%(fields)s).\n\nWhy: %(summary)s\n\nSign in to the portal to approve or "
+                    "reject it; the change window closes on %(closes)s.\n"
+                )
+                % {
+                    "person": actor,
+                    "title": commitment.title,
+                    "plan": plan,
+                    "fields": labels,
+                    "summary": summary,
+                    "closes": change_window_closes(commitment, plan),
+                },
+            ),
         )
     return proposal
 
@@ -1042,13 +1050,15 @@ def _decided_proposal(
 def _tell_proposer(proposal: ChangeProposal, subject: str, comment: str) -> None:
     send_after_commit(
         to=[proposal.proposed_by.email] if proposal.proposed_by.is_active else [],
-        subject=subject % {"title": proposal.commitment.title},
-        body=_("%(person)s: %(state)s.\n\n%(comment)s\n")
-        % {
-            "person": proposal.decided_by,
-            "state": proposal.get_state_display(),
-            "comment": comment,
-        },
+        compose=lambda: (
+            subject % {"title": proposal.commitment.title},
+            _("%(person)s: %(state)s.\n\n%(comment)s\n")
+            % {
+                "person": proposal.decided_by,
+                "state": proposal.get_state_display(),
+                "comment": comment,
+            },
+        ),
     )
 
 

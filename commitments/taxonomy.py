@@ -6,36 +6,41 @@ The ten Open Gov Challenge areas first, then the other areas OGP tags local comm
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
+# The names are stored in English (PolicyArea.name, the open data and the exchange format); they
+# are marked for the catalogues so pages show them in the reader's language (PolicyArea.label).
+
 CHALLENGE_AREAS: tuple[tuple[str, str], ...] = (
-    ("access_to_information", "Access to information"),
-    ("civic_space", "Civic space"),
-    ("media_freedom", "Media freedom"),
-    ("fiscal_openness", "Fiscal openness"),
-    ("gender_and_inclusion", "Gender and inclusion"),
-    ("public_participation", "Public participation"),
-    ("anti_corruption", "Anti-corruption"),
-    ("environment_and_climate", "Environment and climate"),
-    ("digital_governance", "Digital governance"),
-    ("justice", "Justice"),
+    ("access_to_information", gettext_noop("Access to information")),
+    ("civic_space", gettext_noop("Civic space")),
+    ("media_freedom", gettext_noop("Media freedom")),
+    ("fiscal_openness", gettext_noop("Fiscal openness")),
+    ("gender_and_inclusion", gettext_noop("Gender and inclusion")),
+    ("public_participation", gettext_noop("Public participation")),
+    ("anti_corruption", gettext_noop("Anti-corruption")),
+    ("environment_and_climate", gettext_noop("Environment and climate")),
+    ("digital_governance", gettext_noop("Digital governance")),
+    ("justice", gettext_noop("Justice")),
 )
 
 OTHER_AREAS: tuple[tuple[str, str], ...] = (
-    ("open_data", "Open data"),
-    ("right_to_information", "Right to information"),
-    ("open_contracting", "Open contracting"),
-    ("public_service_delivery", "Public service delivery"),
-    ("water_and_sanitation", "Water and sanitation"),
-    ("health", "Health"),
-    ("education", "Education"),
-    ("youth", "Youth"),
-    ("people_with_disabilities", "People with disabilities"),
-    ("marginalized_communities", "Marginalized communities"),
-    ("social_accountability", "Social accountability"),
-    ("regulatory_governance", "Regulatory governance"),
-    ("capacity_building", "Capacity building"),
-    ("labor", "Labor"),
-    ("extractive_industries", "Extractive industries"),
-    ("other", "Other"),
+    ("open_data", gettext_noop("Open data")),
+    ("right_to_information", gettext_noop("Right to information")),
+    ("open_contracting", gettext_noop("Open contracting")),
+    ("public_service_delivery", gettext_noop("Public service delivery")),
+    ("water_and_sanitation", gettext_noop("Water and sanitation")),
+    ("health", gettext_noop("Health")),
+    ("education", gettext_noop("Education")),
+    ("youth", gettext_noop("Youth")),
+    ("people_with_disabilities", gettext_noop("People with disabilities")),
+    ("marginalized_communities", gettext_noop("Marginalized communities")),
+    ("social_accountability", gettext_noop("Social accountability")),
+    ("regulatory_governance", gettext_noop("Regulatory governance")),
+    ("capacity_building", gettext_noop("Capacity building")),
+    ("labor", gettext_noop("Labor")),
+    ("extractive_industries", gettext_noop("Extractive industries")),
+    ("other", gettext_noop("Other")),
 )
 
 

@@ -250,7 +250,7 @@ class FieldChange:
 
 def _milestone_lines(rows: list[dict[str, Any]]) -> str:
     def day(value: str | None) -> str:
-        return date_format(date.fromisoformat(value), "j M Y") if value else "—"
+        return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT") if value else "—"
 
     return "\n".join(
         _("%(title)s (due %(due)s, done %(done)s)")
@@ -290,8 +290,8 @@ def describe_proposal(proposal: ChangeProposal, commitment: Commitment) -> list[
             label = str(getattr(field, "verbose_name", name)).capitalize()
             current = getattr(commitment, name)
             if name in services.DATE_FIELDS:
-                before = date_format(current, "j F Y")
-                after = date_format(date.fromisoformat(value), "j F Y")
+                before = date_format(current, "DATE_FORMAT")
+                after = date_format(date.fromisoformat(value), "DATE_FORMAT")
             else:
                 before, after = current, value
         rows.append(FieldChange(label, before or "—", after or "—"))

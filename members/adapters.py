@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -29,3 +32,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if len(slugs) == 1:
             return reverse("workspace", kwargs={"slug": slugs[0]})
         return super().get_login_redirect_url(request)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth's emails (password reset, email confirmation) in the recipient's chosen
+        language; without a choice, in the language of the page that asked for them."""
+        from members.models import User
+
+        user = context.get("user")
+        if not isinstance(user, User):
+            user = User.objects.filter(email__iexact=email).first()
+        chosen = getattr(user, "language", "") or ""
+        with translation.override(chosen or translation.get_language()):
+            super().send_mail(template_prefix, email, context)

@@ -68,6 +68,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # The person's choice among settings.LANGUAGES for the portal's screens and their emails;
+    # blank follows the browser (Accept-Language). Set by the language switcher (issue 12).
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The language of the portal's pages and emails; blank follows the browser."),
+    )
 
     objects = UserManager()
 

@@ -44,6 +44,7 @@ from django.utils.translation import ngettext
 
 from action_plans.models import ActionPlan
 from members.explanations import STATUS_SUMMARIES, explain
+from members.language import recipient_language
 from members.models import (
     Jurisdiction,
     Membership,
@@ -470,9 +471,10 @@ def _link(path: str) -> str:
 
 
 def _render(draft: Draft) -> Notification:
-    """The row of a draft, with its subject and bodies rendered now, in the portal's language:
-    what the person sees in the portal is what was sent."""
-    with translation.override(settings.LANGUAGE_CODE):
+    """The row of a draft, with its subject and bodies rendered now, in the recipient's language
+    (their `User.language`, else the portal's): what the person sees in the portal is what was
+    sent. The Celery tasks render through here too, whatever language the worker runs in."""
+    with translation.override(recipient_language(draft.recipient)):
         if draft.topic == Notification.Topic.STATUS:
             subject, context, template = _status_message(draft)
         else:

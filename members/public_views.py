@@ -138,7 +138,7 @@ def policy_areas(request: HttpRequest) -> HttpResponse:
     chart = bar_chart(
         [
             Bar(
-                row.area.name,
+                row.area.label,
                 row.share,
                 _("%(n)s of %(total)s") % {"n": row.plans, "total": total},
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
@@ -12,11 +13,12 @@ from django.core.mail import EmailMultiAlternatives, send_mail
 from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from members.language import language_or_default
 from members.models import (
     Decision,
     ExtensionRequest,
@@ -54,28 +56,42 @@ def invite_person(
         invitation = Invitation.objects.create(
             jurisdiction=jurisdiction, email=email, role=role, invited_by=invited_by
         )
-        transaction.on_commit(lambda: send_invitation_email(invitation, base_url=base_url))
+        # Written in the invited person's language when they already have an account, else in
+        # the language the inviter is using the portal in.
+        language = translation.get_language()
+        transaction.on_commit(
+            lambda: send_invitation_email(invitation, base_url=base_url, language=language)
+        )
     return invitation
 
 
-def send_invitation_email(invitation: Invitation, *, base_url: str = "") -> None:
+def send_invitation_email(
+    invitation: Invitation, *, base_url: str = "", language: str | None = None
+) -> None:
+    chosen = (
+        User.objects.filter(email__iexact=invitation.email)
+        .exclude(language="")
+        .values_list("language", flat=True)
+        .first()
+    )
     link = base_url + reverse("invitation_accept", kwargs={"token": invitation.token})
-    context = {
-        "invitation": invitation,
-        "link": link,
-        "expires_on": date_format(invitation.expires_at, "DATE_FORMAT"),
-    }
-    subject = _("You are invited to %(jurisdiction)s on the OGP Local portal") % {
-        "jurisdiction": invitation.jurisdiction.name
-    }
-    message = EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-        body=render_to_string("members/email/invitation.txt", context),
-        to=[invitation.email],
-    )
-    message.attach_alternative(
-        render_to_string("members/email/invitation.html", context), "text/html"
-    )
+    with translation.override(language_or_default(chosen or language)):
+        context = {
+            "invitation": invitation,
+            "link": link,
+            "expires_on": date_format(invitation.expires_at, "DATE_FORMAT"),
+        }
+        subject = _("You are invited to %(jurisdiction)s on the OGP Local portal") % {
+            "jurisdiction": invitation.jurisdiction.name
+        }
+        message = EmailMultiAlternatives(
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+            body=render_to_string("members/email/invitation.txt", context),
+            to=[invitation.email],
+        )
+        message.attach_alternative(
+            render_to_string("members/email/invitation.html", context), "text/html"
+        )
     message.send()
 
 
@@ -291,18 +307,25 @@ def support_unit_emails() -> list[str]:
     )
 
 
-def send_after_commit(*, to: list[str], subject: str, body: str) -> None:
-    """A plain-text email sent once the transaction commits (never for a rolled-back action)."""
+def send_after_commit(*, to: list[str], compose: Callable[[], tuple[str, str]]) -> None:
+    """A plain-text email sent once the transaction commits (never for a rolled-back action).
+
+    `compose` returns the subject and body; it is called once per language of the recipients,
+    in that language (a person's `User.language`, the portal's default for an address without
+    an account), so everybody reads the email in their own language."""
     if not to:
         return
 
     def send() -> None:
-        send_mail(
-            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-            body,
-            None,
-            to,
-        )
+        chosen = dict(User.objects.filter(email__in=to).values_list("email", "language"))
+        by_language: dict[str, list[str]] = {}
+        for address in to:
+            language = language_or_default(chosen.get(address))
+            by_language.setdefault(language, []).append(address)
+        for language, addresses in sorted(by_language.items()):
+            with translation.override(language):
+                subject, body = compose()
+            send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, addresses)
 
     transaction.on_commit(send)
 
@@ -374,10 +397,12 @@ def request_extension(
         save_recorded(request, actor, "extension requested")
         send_after_commit(
             to=support_unit_emails(),
-            subject=_("%(jurisdiction)s asks for an extension of its first-plan deadline")
-            % {"jurisdiction": jurisdiction.name},
-            body=_("Requested until %(until)s.\n\nWhy: %(reason)s\n")
-            % {"until": requested_until.isoformat(), "reason": request.reason},
+            compose=lambda: (
+                _("%(jurisdiction)s asks for an extension of its first-plan deadline")
+                % {"jurisdiction": jurisdiction.name},
+                _("Requested until %(until)s.\n\nWhy: %(reason)s\n")
+                % {"until": requested_until.isoformat(), "reason": request.reason},
+            ),
         )
     return request
 
@@ -446,9 +471,11 @@ def _tell_pocs_of_decision(jurisdiction: Jurisdiction, decision: str, reason: st
     body = decision + ("\n\n" + _("Reason: %(reason)s") % {"reason": reason} if reason else "")
     send_after_commit(
         to=point_of_contact_emails([jurisdiction]),
-        subject=_("A Support Unit decision about %(jurisdiction)s")
-        % {"jurisdiction": jurisdiction.name},
-        body=body + "\n",
+        compose=lambda: (
+            _("A Support Unit decision about %(jurisdiction)s")
+            % {"jurisdiction": jurisdiction.name},
+            body + "\n",
+        ),
     )
 
 
@@ -552,14 +579,16 @@ def request_voluntary_inactivity(
         save_recorded(request, actor, "voluntary inactivity requested")
         send_after_commit(
             to=support_unit_emails(),
-            subject=_("%(jurisdiction)s asks to pause as voluntarily inactive")
-            % {"jurisdiction": jurisdiction.name},
-            body=_("From %(from)s until %(until)s.\n\nWhy: %(reason)s\n")
-            % {
-                "from": starts_on.isoformat(),
-                "until": ends_on.isoformat(),
-                "reason": request.reason,
-            },
+            compose=lambda: (
+                _("%(jurisdiction)s asks to pause as voluntarily inactive")
+                % {"jurisdiction": jurisdiction.name},
+                _("From %(from)s until %(until)s.\n\nWhy: %(reason)s\n")
+                % {
+                    "from": starts_on.isoformat(),
+                    "until": ends_on.isoformat(),
+                    "reason": request.reason,
+                },
+            ),
         )
     return request
 
@@ -937,15 +966,17 @@ def create_member(
         )
         send_after_commit(
             to=[invitation.email],
-            subject=_("%(jurisdiction)s joins OGP Local") % {"jurisdiction": jurisdiction.name},
-            body=_(
-                "%(jurisdiction)s joined OGP Local on %(joined)s. Its first action plan is due "
-                "on %(due)s. The invitation to the portal comes in a separate email.\n"
-            )
-            % {
-                "jurisdiction": jurisdiction.name,
-                "joined": joined_on.isoformat(),
-                "due": due.isoformat(),
-            },
+            compose=lambda: (
+                _("%(jurisdiction)s joins OGP Local") % {"jurisdiction": jurisdiction.name},
+                _(
+                    "%(jurisdiction)s joined OGP Local on %(joined)s. Its first action plan is due "
+                    "on %(due)s. The invitation to the portal comes in a separate email.\n"
+                )
+                % {
+                    "jurisdiction": jurisdiction.name,
+                    "joined": joined_on.isoformat(),
+                    "due": due.isoformat(),
+                },
+            ),
         )
     return NewMember(jurisdiction, invitation, due, short_term)

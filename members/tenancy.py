@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -20,9 +21,9 @@ if TYPE_CHECKING:
 
 
 class Role(models.TextChoices):
-    POC = "poc", "Point of Contact"
-    OFFICER = "officer", "Government officer"
-    STAKEHOLDER = "stakeholder", "Civil-society stakeholder"
+    POC = "poc", _("Point of Contact")
+    OFFICER = "officer", _("Government officer")
+    STAKEHOLDER = "stakeholder", _("Civil-society stakeholder")
 
 
 class Action(StrEnum):

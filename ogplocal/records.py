@@ -7,6 +7,7 @@ from typing import Any, NoReturn
 from django.apps import apps
 from django.db import models
 from django.db.models.signals import pre_delete
+from django.utils.translation import gettext as _
 
 from members.tenancy import RestrictedQuerySet
 
@@ -18,7 +19,8 @@ class HardDeleteRefused(Exception):
 def refuse_delete(model: type[models.Model] | models.Model) -> NoReturn:
     name = model._meta.verbose_name
     raise HardDeleteRefused(
-        f"A {name} is never deleted: withdraw it or record a correction instead."
+        _("A %(record)s is never deleted: withdraw it or record a correction instead.")
+        % {"record": name}
     )
 
 
@@ -68,12 +70,17 @@ def submitted_links(instance: models.Model) -> list[str]:
     return found
 
 
-def _refuse_deleting_linked(sender: type[models.Model], instance: models.Model, **_: Any) -> None:
+def _refuse_deleting_linked(
+    sender: type[models.Model], instance: models.Model, **kwargs: Any
+) -> None:
     links = submitted_links(instance)
     if links:
         raise HardDeleteRefused(
-            f"{instance._meta.verbose_name} “{instance}” is linked to {', '.join(links)}: "
-            "submitted records are never changed by deleting what they name."
+            _(
+                "%(record)s “%(name)s” is linked to %(links)s: submitted records are never "
+                "changed by deleting what they name."
+            )
+            % {"record": instance._meta.verbose_name, "name": instance, "links": ", ".join(links)}
         )
 
 

@@ -1,20 +1,22 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
-from members import notification_views
+from members import language, notification_views
 from members import views as members_views
 from ogplocal import views
 from ogplocal.api import urls as api_urls
 
 # The admin signs in through allauth, so its sign-in gets the rate limits and MFA of allauth.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
-admin.site.site_header = "OGP Local — Support Unit administration"
-admin.site.site_title = "OGP Local admin"
+admin.site.site_header = _("OGP Local — Support Unit administration")
+admin.site.site_title = _("OGP Local admin")
 
 urlpatterns = [
     path("", members_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("invitations/<str:token>/", members_views.invitation_accept, name="invitation_accept"),
     path("w/switch/", members_views.switch_jurisdiction, name="switch_jurisdiction"),

@@ -82,7 +82,7 @@ def test_fewer_than_five_is_a_notice_not_a_refusal(tenant: Tenant) -> None:
     plan = ready_plan(tenant.jurisdiction, commitments=3)
     result = submit_plan(actor=tenant.poc, plan=plan, today=SUBMISSION_DAY)
     assert result.notices == [
-        "The plan has 3 commitment(s); the OGP Local handbook expects five. You may add more "
+        "The plan has 3 commitments; the OGP Local handbook expects five. You may add more "
         "later while fewer than 5 are open."
     ]
     assert result.plan.submitted_on == SUBMISSION_DAY

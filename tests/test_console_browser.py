@@ -31,7 +31,7 @@ def sign_in_with_totp(page: Page, url: str) -> None:  # noqa: F811
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(url + "/accounts/2fa/authenticate/")
     page.locator("input[name=code]").fill(current_code(secret))
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
 
 

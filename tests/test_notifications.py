@@ -117,7 +117,7 @@ def test_first_plan_reminders_then_the_miss_and_the_status_change(
         "[OGP Local] Due in 1 day: the first action plan of Villa Example",
         # The status evaluation runs before the reminder sweep.
         "[OGP Local] Villa Example is now inactive",
-        "[OGP Local] Missed: the first action plan of Villa Example was due on July 10, 2026",
+        "[OGP Local] Missed: the first action plan of Villa Example was due on 10 July 2026",
     ]
     # The Support Unit hears of the change of status, not of the reminders.
     assert subjects(staff) == ["[OGP Local] Villa Example is now inactive"]
@@ -141,20 +141,20 @@ def test_each_email_is_plain_text_and_html_and_says_what_to_do(
     run_daily_jobs(django_capture_on_commit_callbacks, date(2026, 7, 11))
     reminder, change, missed = sent_to(tenant.poc)
 
-    assert "is due on July 10, 2026, in 7 days." in reminder.body
+    assert "is due on 10 July 2026, in 7 days." in reminder.body
     assert "request an extension" in reminder.body
     assert isinstance(reminder, mail.EmailMultiAlternatives)
     html, mimetype = reminder.alternatives[0]
     assert mimetype == "text/html"
-    assert "<strong>July 10, 2026</strong>" in str(html)
+    assert "<strong>10 July 2026</strong>" in str(html)
     assert "/w/villa-example/" in reminder.body
     assert reminder.extra_headers["Message-ID"].startswith("<notification-")
 
-    assert "was due on July 10, 2026 and has not been received." in missed.body
+    assert "was due on 10 July 2026 and has not been received." in missed.body
     assert "The member is inactive from today" in missed.body
 
     # The status email gives the reason and what to do, in the words of members.explanations.
-    assert "Villa Example is inactive since July 11, 2026." in change.body
+    assert "Villa Example is inactive since 11 July 2026." in change.body
     assert "The first action plan was not submitted by its deadline." in change.body
     assert "hold a co-creation meeting with non-governmental stakeholders" in change.body
     assert "/w/villa-example/" in change.body
@@ -295,7 +295,7 @@ def test_one_members_failure_does_not_stop_the_others(
 
     assert subjects(tenant.poc) == [
         "[OGP Local] Villa Example is now inactive",
-        "[OGP Local] Missed: the first action plan of Villa Example was due on July 10, 2026",
+        "[OGP Local] Missed: the first action plan of Villa Example was due on 10 July 2026",
     ]
     assert sent_to(other_tenant.poc) == []
     statuses = dict(Jurisdiction.objects.values_list("slug", "status"))

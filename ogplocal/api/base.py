@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, permissions, viewsets
 from rest_framework.request import Request
@@ -28,6 +29,15 @@ class TenantViewSet(viewsets.GenericViewSet[Any]):
     permission_classes = (permissions.IsAuthenticated,)
     model: ClassVar[type[Model]]
     lookup_value_converter = "int"
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # A token carries no session, so UserLanguageMiddleware did not see who asks: the
+        # person's chosen language applies to the messages of the answer too (issue 12).
+        language = getattr(request.user, "language", "")
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
 
     def restricted(self, action: Action = Action.VIEW) -> QuerySet[Any]:
         user = self.request.user if self.request else None

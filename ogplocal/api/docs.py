@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema
@@ -37,4 +38,4 @@ def docs(request: HttpRequest) -> HttpResponse:
 @csrf_exempt  # nothing is written; a refused CSRF check would answer an HTML page instead
 def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
     """Any other address under /api/: the one error shape, not the HTML 404 page."""
-    return JsonResponse({"message": "Not found.", "errors": {}}, status=404)
+    return JsonResponse({"message": _("Not found."), "errors": {}}, status=404)

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -175,7 +176,7 @@ class JurisdictionViewSet(
         if override.jurisdiction_id != jurisdiction.pk:
             from rest_framework.exceptions import ValidationError
 
-            raise ValidationError({"override": ["No such record, or not visible to you."]})
+            raise ValidationError({"override": [_("No such record, or not visible to you.")]})
         withdrawn = member_services.withdraw_override(
             actor=request.user,  # type: ignore[arg-type]
             override=override,
@@ -311,7 +312,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
     def unknown(self, field: str) -> Response:
         from rest_framework.exceptions import ValidationError
 
-        raise ValidationError({field: ["No such record, or not visible to you."]})
+        raise ValidationError({field: [_("No such record, or not visible to you.")]})
 
 
 class CommitmentFilter(filters.FilterSet):
@@ -616,7 +617,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         if not isinstance(findings, dict):
             from rest_framework.exceptions import ValidationError
 
-            raise ValidationError({"findings": ["Send the findings as a JSON object."]})
+            raise ValidationError({"findings": [_("Send the findings as a JSON object.")]})
         assessment = record_assessment(
             actor=request.user,  # type: ignore[arg-type]
             plan=plan,
@@ -679,7 +680,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
         if row is None:
             from rest_framework.exceptions import ValidationError
 
-            raise ValidationError({"jurisdiction": ["No such jurisdiction."]})
+            raise ValidationError({"jurisdiction": [_("No such jurisdiction.")]})
         return self.permitted(row, Action.SUBMIT)
 
 

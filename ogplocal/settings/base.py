@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "simple_history",
+    # Installed for its catalogues: country names in the reader's language (issue 12).
+    "django_countries",
     "members",
     "action_plans",
     "commitments",
@@ -52,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in person's chosen language beats the cookie and Accept-Language (issue 12).
+    "members.language.UserLanguageMiddleware",
     # Every view needs a signed-in user unless it is declared public (ogplocal.access).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -225,6 +229,8 @@ SESSION_COOKIE_HTTPONLY = True
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español"), ("fr", "Français"), ("pt", "Português")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English keeps the portal's "10 July 2026"; es, fr and pt use Django's own formats.
+FORMAT_MODULE_PATH = ["ogplocal.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
