@@ -154,7 +154,7 @@ def test_each_email_is_plain_text_and_html_and_says_what_to_do(
     assert "The member is inactive from today" in missed.body
 
     # The status email gives the reason and what to do, in the words of members.explanations.
-    assert "Villa Example is inactive since 11 July 2026." in change.body
+    assert "Villa Example has been inactive since 11 July 2026." in change.body
     assert "The first action plan was not submitted by its deadline." in change.body
     assert "hold a co-creation meeting with non-governmental stakeholders" in change.body
     assert "/w/villa-example/" in change.body
