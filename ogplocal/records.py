@@ -19,7 +19,10 @@ class HardDeleteRefused(Exception):
 def refuse_delete(model: type[models.Model] | models.Model) -> NoReturn:
     name = model._meta.verbose_name
     raise HardDeleteRefused(
-        _("A %(record)s is never deleted: withdraw it or record a correction instead.")
+        _(
+            "A record of the kind “%(record)s” is never deleted: withdraw it or record a "
+            "correction instead."
+        )
         % {"record": name}
     )
 
