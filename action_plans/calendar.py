@@ -138,6 +138,12 @@ def _month_end(day: date) -> date:
     return add_months(day.replace(day=1), 1) - timedelta(days=1)
 
 
+def _text_width(text: str, font_size: float = 12) -> float:
+    """A generous estimate of a label's width in the calendar's sans-serif font (no font metrics
+    on the server): 0.62 em a character covers DejaVu Sans' wide letters."""
+    return len(text) * font_size * 0.62
+
+
 def _short(text: str, length: int = 34) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
@@ -238,10 +244,11 @@ def draw_calendar(data: CalendarData, layout: Layout | None = None) -> str:
     )
     if data.submitted_on is not None:
         sx = x(data.submitted_on)
+        # Messages stay outside f-strings: xgettext does not read inside them.
+        submitted = _("Submitted on %(day)s") % {"day": _day(data.submitted_on)}
         add(
             f'<path d="M{sx} {y + 2} l5 -0 l-5 8 l-5 -8 z" fill="{COLOURS["ink"]}">'
-            f"<title>{escape(_('Submitted on %(day)s') % {'day': _day(data.submitted_on)})}"
-            "</title></path>"
+            f"<title>{escape(submitted)}</title></path>"
         )
 
     # Commitments' implementation bars.
@@ -276,27 +283,25 @@ def draw_calendar(data: CalendarData, layout: Layout | None = None) -> str:
             f'y2="{body_top + rows_count * lay.row_height}" stroke="{COLOURS["today"]}" '
             f'stroke-width="2" stroke-dasharray="4 3"/>'
         )
+        today_word = pgettext("calendar", "today")
         add(
             f'<text x="{tx + 3}" y="{body_top - 20}" fill="{COLOURS["today"]}" '
-            f'font-weight="700">{escape(pgettext("calendar", "today"))}</text>'
+            f'font-weight="700">{escape(today_word)}</text>'
         )
 
     # Legend.
     ly = body_top + rows_count * lay.row_height + 26
     lx = 6.0
     add(f'<rect x="{lx}" y="{ly - 9}" width="22" height="10" rx="2" fill="{COLOURS["planned"]}"/>')
-    add(
-        f'<text x="{lx + 28}" y="{ly}" fill="{COLOURS["ink"]}">'
-        f"{escape(str(BAR_WORDS[BarState.PLANNED]))}</text>"
-    )
-    lx += 140
+    planned = str(BAR_WORDS[BarState.PLANNED])
+    add(f'<text x="{lx + 28}" y="{ly}" fill="{COLOURS["ink"]}">{escape(planned)}</text>')
+    lx += 28 + _text_width(planned) + 18
     for state in (MarkState.DONE, MarkState.LATE, MarkState.DUE, MarkState.MISSED):
+        word = str(MARK_WORDS[state])
         add(_mark(lx + 5, ly - 4, Mark(data.today, state, "")))
-        add(
-            f'<text x="{lx + 16}" y="{ly}" fill="{COLOURS["ink"]}">'
-            f"{escape(str(MARK_WORDS[state]))}</text>"
-        )
-        lx += 100
+        add(f'<text x="{lx + 16}" y="{ly}" fill="{COLOURS["ink"]}">{escape(word)}</text>')
+        # Each entry is as wide as its label in the reader's language, so none overlaps.
+        lx += 16 + _text_width(word) + 18
     add(_mark(lx + 5, ly - 4, Mark(data.today, MarkState.PROJECTED, "")))
     add(
         f'<text x="{lx + 16}" y="{ly}" fill="{COLOURS["ink"]}">'

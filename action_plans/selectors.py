@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -445,7 +446,7 @@ def needs_attention(
                     items.append(
                         Attention(
                             str(_("File the tracker update for %(quarter)s by %(due)s."))
-                            % {"quarter": row.ref, "due": row.due.isoformat()},
+                            % {"quarter": row.ref, "due": date_format(row.due, "DATE_FORMAT")},
                             "tracker_quarter",
                             (*args, row.ref),
                         )

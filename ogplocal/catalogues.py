@@ -64,6 +64,8 @@ class MakeMessages(makemessages.Command):
     """Django's makemessages without fuzzy matching: a new message starts untranslated."""
 
     msgmerge_options = [*makemessages.Command.msgmerge_options, "--no-fuzzy-matching"]
+    # The services and the calendar import gettext_lazy as `_l`: xgettext must read it too.
+    xgettext_options = [*makemessages.Command.xgettext_options, "--keyword=_l"]
 
     def find_files(self, root: str) -> list[Any]:
         # Every message goes to the one catalogue directory asked for (LOCALE_PATHS[0]), never to
