@@ -83,3 +83,69 @@ def test_the_check_refuses_a_catalogue_msgfmt_refuses(tmp_path: Path) -> None:
     problems = catalogues.problems_compiling(tmp_path)
     assert len(problems) == 4
     assert all("msgfmt --check refuses" in problem for problem in problems)
+
+
+# xgettext reads calls of these names only, and never inside an f-string: a message written either
+# way would be shown in English to every reader without the catalogue check noticing.
+GETTEXT_NAMES = {
+    "_",
+    "_l",
+    "gettext",
+    "gettext_lazy",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+}
+
+
+def _portal_sources() -> list[Path]:
+    root = catalogues.root()
+    skip = {".venv", "node_modules", "tests", "bench", "migrations", "locale", "artifacts"}
+    return [path for path in root.rglob("*.py") if not skip & set(path.relative_to(root).parts)]
+
+
+def messages_xgettext_cannot_read(source: str) -> list[str]:
+    """Each gettext call inside an f-string, and each gettext function imported under a name
+    that xgettext does not know, in one module's source."""
+    import ast
+
+    found = []
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+            for alias in node.names:
+                if alias.asname and alias.asname not in GETTEXT_NAMES:
+                    found.append(f"line {node.lineno}: {alias.name} imported as {alias.asname}")
+        if isinstance(node, ast.JoinedStr):
+            for inner in ast.walk(node):
+                if (
+                    isinstance(inner, ast.Call)
+                    and isinstance(inner.func, ast.Name)
+                    and inner.func.id in GETTEXT_NAMES
+                ):
+                    found.append(f"line {inner.lineno}: {inner.func.id}() inside an f-string")
+    return found
+
+
+def test_no_message_hides_from_the_extraction() -> None:
+    problems = [
+        f"{path.relative_to(catalogues.root())}: {problem}"
+        for path in _portal_sources()
+        for problem in messages_xgettext_cannot_read(path.read_text())
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_hiding_check_sees_an_f_string_and_an_unknown_alias() -> None:
+    source = (
+        "from django.utils.translation import gettext as tr\n"
+        "from django.utils.translation import gettext as _\n"
+        "x = f\"<b>{_('Hidden')}</b>\"\n"
+    )
+    assert messages_xgettext_cannot_read(source) == [
+        "line 1: gettext imported as tr",
+        "line 3: _() inside an f-string",
+    ]
