@@ -3,12 +3,13 @@
 N jurisdictions named after real OGP Local members (`../shared/data/`), each with one submitted
 plan, 5 commitments titled and tagged like real ones and 12 quarters of tracker updates: 10,000
 members make 50,000 commitments and 600,000 updates. Dates are relative to the day of the build,
-so the members show a mix of statuses whatever the date: most are up to date, every 10th has not
-updated the tracker for the last two quarters, every 17th has made no progress for a year.
+so the members show a mix of statuses whatever the date: most are up to date; every 10th started
+two quarters earlier and has not updated the tracker for the last two; every 17th has made no
+progress for a year. Every commitment has 2 milestones and 2 policy areas.
 
 Member 0 (`bench-00000`) is the one the signed-in pages show: its plan has 12 commitments (the
-plan PDF's), 2 milestones each, and a Point of Contact, `BENCH_POC_EMAIL`; members 1 to 7 have 4
-commitments instead of 5 so that the totals stay round.
+plan PDF's) and a Point of Contact, `BENCH_POC_EMAIL`; members 1 to 7 have 4 commitments instead
+of 5 so that the totals stay round.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ BENCH_POC_EMAIL = "poc@bench.ogplocal.org"
 COMMITMENTS = 5
 QUARTERS = 12
 PDF_COMMITMENTS = 12
+# Quarters by which every 10th member is late with its tracker updates.
+LATE = 2
 # Apps whose tables the build empties (policy areas, seeded by a migration, stay).
 APPS = ("members", "action_plans", "commitments", "tracker", "assessments")
 TIME_ZONES = {
@@ -139,8 +142,8 @@ def build(members: int, *, today: date | None = None) -> dict[str, int]:
     from tracker.models import TrackerUpdate
 
     today = today or date.today()
-    quarters = last_quarters(today, QUARTERS)
-    starts_on = quarters[0].starts_on
+    every = last_quarters(today, QUARTERS + LATE)
+    starts_on = every[LATE].starts_on
     ends_on = add_months(starts_on, 48) - timedelta(days=1)
     real = real_members()
     titles = real_commitments()
@@ -153,14 +156,14 @@ def build(members: int, *, today: date | None = None) -> dict[str, int]:
                 slug=f"bench-{n:05d}",
                 country=country,
                 time_zone=TIME_ZONES.get(country, "UTC"),
-                joined_on=add_months(starts_on, -9),
+                joined_on=add_months(every[0].starts_on, -9),
             )
             for n, (name, country) in ((n, member_name(real, n)) for n in range(members))
         )
         Term.objects.bulk_create(
             Term(
                 jurisdiction=j,
-                starts_on=add_months(starts_on, -10),
+                starts_on=add_months(every[0].starts_on, -10),
                 ends_on=add_months(ends_on, 6),
             )
             for j in jurisdictions
@@ -169,24 +172,20 @@ def build(members: int, *, today: date | None = None) -> dict[str, int]:
             ActionPlan(
                 ref="plan-1",
                 lead_jurisdiction=j,
-                title=f"Open government action plan of {j.name} {starts_on.year}-{ends_on.year}",
-                starts_on=starts_on,
-                ends_on=ends_on,
-                submitted_on=starts_on,
+                title=f"Open government action plan of {j.name} {start.year}-{end.year}",
+                starts_on=start,
+                ends_on=end,
+                submitted_on=start,
                 forum="A forum of the city government and twelve civil-society organisations.",
                 vision="A city that decides in the open with its residents.",
             )
-            for j in jurisdictions
+            for n, j in enumerate(jurisdictions)
+            for start, end in [_plan_dates(quarters_of(every, n))]
         )
         ActionPlan.jurisdictions.through.objects.bulk_create(
             ActionPlan.jurisdictions.through(actionplan_id=p.pk, jurisdiction_id=j.pk)
             for p, j in zip(plans, jurisdictions, strict=True)
         )
-        meetings = [(add_months(starts_on, -1), Meeting.Kind.CO_CREATION)]
-        day = add_months(starts_on, 5)
-        while day < today:
-            meetings.append((day, Meeting.Kind.IMPLEMENTATION))
-            day = add_months(day, 5)
         Meeting.objects.bulk_create(
             Meeting(
                 plan=p,
@@ -196,7 +195,7 @@ def build(members: int, *, today: date | None = None) -> dict[str, int]:
                 non_governmental_participants=5,
             )
             for p in plans
-            for held_on, kind in meetings
+            for held_on, kind in _meetings(p.starts_on, today)
         )
         commitments = Commitment.objects.bulk_create(
             Commitment(
@@ -205,9 +204,9 @@ def build(members: int, *, today: date | None = None) -> dict[str, int]:
                 title=titles[(n * COMMITMENTS + i) % len(titles)][0],
                 lead_agency="Secretariat of Open Government",
                 actions="Publish the data, consult residents, report every quarter.",
-                starts_on=starts_on,
-                ends_on=ends_on,
-                added_on=starts_on,
+                starts_on=p.starts_on,
+                ends_on=p.ends_on,
+                added_on=p.starts_on,
             )
             for n, p in enumerate(plans)
             for i in range(1, commitments_of(n) + 1)
@@ -224,13 +223,18 @@ def build(members: int, *, today: date | None = None) -> dict[str, int]:
                 }
             ),
         )
-        first = [c for c in commitments if c.plan_id == plans[0].pk]
-        Milestone.objects.bulk_create(
-            Milestone(commitment=c, title=title, due_on=due_on, position=position)
-            for c in first
-            for position, (title, due_on) in enumerate(
-                [("Consultation held", add_months(starts_on, 6)), ("Data published", ends_on)]
-            )
+        _in_batches(
+            Milestone.objects.bulk_create,
+            (
+                Milestone(commitment=c, title=title, due_on=due_on, position=position)
+                for c in commitments
+                for position, (title, due_on) in enumerate(
+                    [
+                        ("Consultation held", add_months(c.starts_on, 6)),
+                        ("Data published", c.ends_on),
+                    ]
+                )
+            ),
         )
         plan_member = {p.pk: n for n, p in enumerate(plans)}
         _in_batches(
@@ -238,7 +242,9 @@ def build(members: int, *, today: date | None = None) -> dict[str, int]:
             (
                 update
                 for c in commitments
-                for update in _updates(c.pk, plan_member[c.plan_id], quarters)
+                for update in _updates(
+                    c.pk, plan_member[c.plan_id], quarters_of(every, plan_member[c.plan_id])
+                )
             ),
         )
         poc = User.objects.create_user(email=BENCH_POC_EMAIL, password=None, name="Bench PoC")
@@ -252,11 +258,34 @@ def build(members: int, *, today: date | None = None) -> dict[str, int]:
     }
 
 
+def quarters_of(every: list[Quarter], member: int) -> list[Quarter]:
+    """The 12 quarters a member reports on: the last 12, or for every 10th member the 12 before
+    the last two (its plan started that much earlier)."""
+    if member % 10 == 9:
+        return every[:QUARTERS]
+    return every[LATE:]
+
+
+def _plan_dates(quarters: list[Quarter]) -> tuple[date, date]:
+    starts_on = quarters[0].starts_on
+    return starts_on, add_months(starts_on, 48) - timedelta(days=1)
+
+
+def _meetings(starts_on: date, today: date) -> list[tuple[date, str]]:
+    from action_plans.models import Meeting
+
+    meetings = [(add_months(starts_on, -1), str(Meeting.Kind.CO_CREATION))]
+    day = add_months(starts_on, 5)
+    while day < today:
+        meetings.append((day, str(Meeting.Kind.IMPLEMENTATION)))
+        day = add_months(day, 5)
+    return meetings
+
+
 def _updates(commitment_id: int, member: int, quarters: list[Quarter]) -> Iterator[object]:
     from tracker.models import TrackerUpdate
 
-    reported = quarters[:-2] if member % 10 == 9 else quarters
-    for index, quarter in enumerate(reported):
+    for index, quarter in enumerate(quarters):
         percent = min(95, 8 * (index + 1))
         if member % 17 == 16:
             percent = min(percent, 40)
