@@ -211,11 +211,14 @@ def session(options: argparse.Namespace) -> dict[str, Any]:
     from members.models import Jurisdiction
 
     client = _poc_client()
+    slug, pk = _first_plan()
     slugs = list(Jurisdiction.objects.order_by("?").values_list("slug", flat=True)[: options.paths])
     name = settings.SESSION_COOKIE_NAME
     return {
         "cookie": f"{name}={client.cookies[name].value}",
         "pages": pages(),
+        "plan": f"/w/{slug}/plans/{pk}/",
+        "tracker": f"/w/{slug}/plans/{pk}/tracker/",
         "slugs": slugs,
     }
 

@@ -132,15 +132,17 @@ def policy_areas(request: HttpRequest) -> HttpResponse:
         plans = plans.filter(jurisdictions__country=country)
     plan_ids = plans.values("pk")
     total = plans.order_by().values("pk").distinct().count()
-    areas = list(
-        PolicyArea.objects.annotate(
+    # Areas no plan addresses are left out here, not by `.filter(plans__gt=0)`: PostgreSQL
+    # would count again in HAVING, and the count aggregates every commitment's areas (issue 11).
+    areas = [
+        area
+        for area in PolicyArea.objects.annotate(
             plans=Count(
                 "commitments__plan", filter=Q(commitments__plan__in=plan_ids), distinct=True
             )
-        )
-        .filter(plans__gt=0)
-        .order_by("-plans", "name")
-    )
+        ).order_by("-plans", "name")
+        if area.plans
+    ]
     rows = [AreaShare(area, area.plans, area.plans / total if total else 0.0) for area in areas]
     chart = bar_chart(
         [
