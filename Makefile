@@ -22,7 +22,7 @@ test: install
 
 # The benchmark of docs/benchmarks.md (issue 11): 10,000 synthetic members in the PostgreSQL
 # database ogplocal_bench (BENCH_DATABASE_URL), pages served by gunicorn and loaded by wrk on
-# loopback, Redis database 4 (BENCH_REDIS_URL). `make bench BENCH_ARGS=--keep` reuses the data set.
+# loopback, Redis database 3 (BENCH_REDIS_URL). `make bench BENCH_ARGS=--keep` reuses the data set.
 bench: install
 	$(PY) -m bench.run $(BENCH_ARGS)
 

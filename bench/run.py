@@ -49,8 +49,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 WRK_SCRIPT = ROOT / "bench" / "wrk" / "rotate.lua"
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/ogplocal_bench"
-# Never Redis databases 0-2, 14 or 15: those are other runs'.
-DEFAULT_REDIS = "redis://127.0.0.1:6379/4"
+# Never Redis databases 0-2, 14 or 15: those are other runs'. A test suite empties its database
+# (tests/conftest.py), so the bench never shares one with a test run going on at the same time.
+DEFAULT_REDIS = "redis://127.0.0.1:6379/3"
 CLIENTS = 5
 LOADTEST_THROTTLE = "1000000/minute"
 
@@ -375,12 +376,13 @@ def table(result: dict[str, Any]) -> str:
         lines.append(f"| {name} | {counts} |")
     lines += [
         "",
-        "| step | seconds | queries | memory peak (MiB) | what it did |",
-        "|---|---:|---:|---:|---|",
+        "| step | seconds | CPU seconds | queries | memory peak (MiB) | what it did |",
+        "|---|---:|---:|---:|---:|---|",
     ]
     for name, figures in result["steps"].items():
         lines.append(
-            f"| {name} | {figures['seconds']:.2f} | {figures.get('queries', '')} "
+            f"| {name} | {figures['seconds']:.2f} | {figures['cpu_seconds']:.2f} "
+            f"| {figures.get('queries', '')} "
             f"| {figures['peak_mib']:.0f} | {figures['what']} |"
         )
     return "\n".join(lines)
@@ -557,6 +559,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50, help="concurrent clients of --loadtest")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     options = parser.parse_args()
+    # Stopped from outside, the run still stops its gunicorn (the `finally` of `served`).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if shutil.which("wrk") is None:
         raise SystemExit(
             "bench needs wrk, the HTTP load generator: apt-get install wrk (Debian, Ubuntu) "
