@@ -1,9 +1,10 @@
 """`make bench` runs end to end at 100 members, so the command cannot rot (issue 11).
 
 A small data set (100 members, and 20 for the second size of the query counts) in databases of its
-own (DATABASE_URL's name + `_bench`), one second of load per row, the Redis of REDIS_URL. The
-assertions are on the table's shape and on sane numbers, not on the targets: the machine is shared
-and noisy. The query counts, though, must be the same at both sizes.
+own (DATABASE_URL's name + `_bench_test` and `_bench_test_small`, never the 10,000 members of
+`make bench`), one second of load per row, the Redis of REDIS_URL. The assertions are on the
+table's shape and on sane numbers, not on the targets: the machine is shared and noisy. The query
+counts, though, must be the same at both sizes.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def test_the_bench_prints_every_row_with_sane_numbers(tmp_path: Path) -> None:
     figures = tmp_path / "bench.json"
     env = {
         **os.environ,
-        "BENCH_DATABASE_URL": database_url(os.environ["DATABASE_URL"], "_bench"),
+        "BENCH_DATABASE_URL": database_url(os.environ["DATABASE_URL"], "_bench_test"),
         "BENCH_REDIS_URL": os.environ["REDIS_URL"],
     }
     done = subprocess.run(
