@@ -48,6 +48,7 @@ __all__ = [
     "VoluntaryInactivity",
     "add_months",
     "evaluate",
+    "evaluate_with_timeline",
     "format_quarter",
     "parse_quarter",
     "plan_period_problems",
@@ -1360,3 +1361,18 @@ def status_timeline(facts: JurisdictionFacts, until: date) -> list[Transition]:
     engine = _Engine(facts)
     engine.run(until)
     return list(engine.transitions)
+
+
+def evaluate_with_timeline(
+    facts: JurisdictionFacts, as_of: date
+) -> tuple[Evaluation, list[Transition]]:
+    """``evaluate(facts, as_of)`` and ``status_timeline(facts, as_of)`` from one walk of the
+    rules: storing a status needs both, and walking twice doubled the daily evaluation."""
+    if as_of < facts.joined_on:
+        return evaluate(facts, as_of), []
+    engine = _Engine(facts)
+    engine.run(as_of)
+    evaluation = Evaluation(
+        engine.last_status, engine.transitions[-1].on, engine.last_reasons, engine.deadlines(as_of)
+    )
+    return evaluation, list(engine.transitions)

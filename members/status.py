@@ -160,7 +160,7 @@ def _save_batch(
     to_delete: list[int] = []
     for pk, facts in facts_by_pk.items():
         member = members[pk]
-        evaluation = rules.evaluate(facts, as_of)
+        evaluation, timeline = rules.evaluate_with_timeline(facts, as_of)
         reasons = [str(reason) for reason in evaluation.reasons]
         changed = (member.status, member.status_since, member.status_reasons) != (
             str(evaluation.status),
@@ -183,7 +183,6 @@ def _save_batch(
         results.append(MemberEvaluation(pk, facts.slug, as_of, evaluation, changed))
 
         existing = stored[pk]
-        timeline = rules.status_timeline(facts, as_of)
         for transition in timeline:
             codes = [str(reason) for reason in transition.reasons]
             row = existing.pop(transition.on, None)

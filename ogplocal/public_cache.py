@@ -44,10 +44,34 @@ def invalidate() -> None:
         cache.set(GENERATION_KEY, generation() + 1, timeout=None)
 
 
+class _Pending:
+    """The invalidation a transaction owes; every change registers a hook, the first to run pays."""
+
+    done = False
+
+
+def _invalidate_on_commit() -> None:
+    """Invalidate once when the transaction commits, however many rows it changed: the daily
+    status evaluation saves up to 500 members in one transaction, and 500 increments of the same
+    Redis key took longer than the evaluation itself (issue 11). Each change still registers its
+    own hook, so a savepoint rolled back takes only its own hooks along."""
+    connection = transaction.get_connection()
+    pending = getattr(connection, "_public_cache_pending", None)
+    if pending is None or pending.done:
+        pending = connection._public_cache_pending = _Pending()  # type: ignore[attr-defined]
+
+    def hook() -> None:
+        if not pending.done:
+            pending.done = True
+            invalidate()
+
+    transaction.on_commit(hook)
+
+
 def _changed(sender: Any, **kwargs: Any) -> None:
     if sender._meta.model_name in PRIVATE_MODELS:
         return
-    transaction.on_commit(invalidate)
+    _invalidate_on_commit()
 
 
 def connect_invalidation() -> None:
@@ -62,7 +86,7 @@ def connect_invalidation() -> None:
 
 def _m2m_changed(sender: type, instance: Any, action: str, **kwargs: Any) -> None:
     if action.startswith("post_") and instance._meta.app_label in PUBLIC_DATA_APPS:
-        transaction.on_commit(invalidate)
+        _invalidate_on_commit()
 
 
 def _has_messages(request: HttpRequest) -> bool:

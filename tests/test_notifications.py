@@ -282,14 +282,23 @@ def test_one_members_failure_does_not_stop_the_others(
     caplog: pytest.LogCaptureFixture,
     django_capture_on_commit_callbacks: Capture,
 ) -> None:
-    evaluate = rules.evaluate
+    evaluate, evaluate_with_timeline = rules.evaluate, rules.evaluate_with_timeline
 
     def broken_for_one(facts: rules.JurisdictionFacts, as_of: date) -> rules.Evaluation:
         if facts.slug == "puerto-otro":
             raise RuntimeError("corrupt facts")
         return evaluate(facts, as_of)
 
+    def broken_timeline_for_one(
+        facts: rules.JurisdictionFacts, as_of: date
+    ) -> tuple[rules.Evaluation, list[rules.Transition]]:
+        if facts.slug == "puerto-otro":
+            raise RuntimeError("corrupt facts")
+        return evaluate_with_timeline(facts, as_of)
+
+    # The reminder sweep evaluates; the status evaluation evaluates with the timeline.
     monkeypatch.setattr(rules, "evaluate", broken_for_one)
+    monkeypatch.setattr(rules, "evaluate_with_timeline", broken_timeline_for_one)
     caplog.set_level(logging.WARNING, logger="members.notifications")
     run_daily_jobs(django_capture_on_commit_callbacks, date(2026, 7, 11))
 

@@ -186,6 +186,31 @@ def test_anonymous_pages_are_cached_until_something_changes(
     assert "Villa Altísima" in client.get("/members/").content.decode()
 
 
+def test_one_transaction_empties_the_cache_once_however_many_rows_it_saves(
+    django_capture_on_commit_callbacks,
+) -> None:
+    from django.db import transaction
+
+    from ogplocal.public_cache import generation
+
+    members = JurisdictionFactory.create_batch(3)
+    before = generation()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for member in members:
+            member.save()
+    assert generation() == before + 1
+    # A change whose savepoint rolls back takes its hook along; the next change still empties it.
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        try:
+            with transaction.atomic():
+                members[0].save()
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        members[1].save()
+    assert generation() == before + 2
+
+
 def test_signed_in_people_always_get_a_fresh_page(tenant: Tenant) -> None:
     client = client_for(tenant.poc)
     client.get("/members/")

@@ -96,7 +96,8 @@ REDIS_URL: str | None = env("REDIS_URL", default=None)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, reusing its Redis client objects (ogplocal/cache.py).
+            "BACKEND": "ogplocal.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="ogplocal"),
         }

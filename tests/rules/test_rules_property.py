@@ -25,6 +25,7 @@ from members.rules import (
     VoluntaryInactivity,
     add_months,
     evaluate,
+    evaluate_with_timeline,
     quarter_of,
     status_timeline,
 )
@@ -186,6 +187,12 @@ def test_every_day_or_once_gives_the_same_status_since_and_reasons(
         today.reasons,
     )
     assert status_timeline(facts, last) == expected
+    # The one walk the daily evaluation takes gives both answers alike.
+    assert evaluate_with_timeline(facts, last) == (once, expected)
+    assert evaluate_with_timeline(facts, facts.joined_on - days(1)) == (
+        evaluate(facts, facts.joined_on - days(1)),
+        [],
+    )
 
 
 @settings(database=None)
