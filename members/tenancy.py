@@ -54,8 +54,27 @@ EVERY_ROW = Q(pk__isnull=False)
 NO_ROW = Q(pk__in=[])
 
 
-def is_support_unit(user: User | AnonymousUser | None) -> bool:
+def is_staff_member(user: User | AnonymousUser | None) -> bool:
+    """An active staff account, whether or not it has set up two-factor authentication yet (the
+    staff pages send such a person to set it up)."""
     return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def is_support_unit(user: User | AnonymousUser | None) -> bool:
+    """Support Unit staff with two-factor authentication set up: only they hold the Support
+    Unit's powers, on every page and in the API alike. Staff without it are, everywhere, a
+    signed-in person with no role (DESIGN.md §1; README "Support Unit staff must use two-factor
+    authentication"). The answer is kept on the user object for the request, as Django keeps
+    permissions (`_perm_cache`)."""
+    if not is_staff_member(user):
+        return False
+    cached = getattr(user, "_support_unit_has_totp", None)
+    if cached is None:
+        from members.middleware import has_totp
+
+        cached = has_totp(user)
+        user._support_unit_has_totp = cached  # type: ignore[union-attr]
+    return bool(cached)
 
 
 def roles_granting(action: Action) -> list[str]:
