@@ -8,8 +8,15 @@ assessment, a pending change proposal, requests, a status override, a notificati
 an invitation. Every unpublished value carries a marker (`SECRET-B-...`) and says who may read it;
 every response of every case (body, headers, redirect Location) is searched for every marker the
 actor may not read. A refused write must change nothing: every row of the portal's tables (a
-checksum per table) and the mail outbox are the same after it. A route without a matrix entry
-fails, and so does an entry without a route.
+checksum per table) and the mail outbox are the same after it; an allowed write is sent too, its
+answer pinned, and undone (a savepoint). A route without a matrix entry fails, and so does an
+entry without a route; so does a method of a view that its entry does not declare.
+
+Actors: anonymous; A's POC, officer, stakeholder and monitoring body member; the same four of B;
+Support Unit staff with TOTP and without; a signed-in person with no role. A's people act on A's
+objects and B's, B's people on A's. allauth's pages are read by everybody (their own forms are
+allauth's); the admin, all or nothing by staff status, by one actor of each kind. Run the module
+as a whole: its last test prints the number of cases and fails below a floor.
 """
 
 from __future__ import annotations
