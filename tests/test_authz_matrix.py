@@ -1700,8 +1700,12 @@ def run_route(world: World, name: str, route: Route) -> Checker:
                     checker.check(actor, what, method, url, response, expected)
                     transaction.savepoint_rollback(savepoint)
                     mail.outbox.clear()
-    if route.writes and snapshot() != baseline:
-        checker.failures.append(f"{name}: the state differs from the start after every case")
+    final = snapshot()
+    if route.writes and final != baseline:
+        checker.failures.append(
+            f"{name}: after every case, changed {changed(baseline, final)} "
+            f"{[(b, a) for b, a in zip(baseline, final, strict=True) if b != a]}"
+        )
     return checker
 
 
