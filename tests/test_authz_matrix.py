@@ -456,7 +456,8 @@ def snapshot() -> tuple[Any, ...]:
                     for table in tables
                 )
             )
-            rows = tuple(cursor.fetchall())
+            # UNION ALL keeps no order (PostgreSQL may append the parts in any order).
+            rows = tuple(sorted(cursor.fetchall()))
         else:
             found = []
             for table in tables:
