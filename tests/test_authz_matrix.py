@@ -41,7 +41,7 @@ from django.urls import URLPattern, get_resolver
 
 from action_plans.models import ActionPlan, LetterOfSupport
 from assessments.models import Assessment, AssessmentFile
-from commitments.models import ChangeProposal, Commitment
+from commitments.models import ChangeProposal, Commitment, PolicyArea
 from members.models import ApiToken, Invitation, Jurisdiction, User
 from ogplocal.api.urls import public_router, router
 from tests.conftest import make_tenant, on_postgres
@@ -373,6 +373,9 @@ class Side:
 class World:
     def __init__(self) -> None:
         self.users: dict[str, User | None] = {"anonymous": None}
+        # The taxonomy comes with the migrations; a test database that a transactional test
+        # emptied (--reuse-db) lacks it, and the admin answers a missing row differently.
+        PolicyArea.objects.get_or_create(code="other", defaults={"name": "Other"})
         self.sides = {name: Side(name, self) for name in SIDES}
         self.users["staff"] = StaffFactory.create()
         self.users["staff_nototp"] = StaffFactory.create(totp=False)
