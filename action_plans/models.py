@@ -194,6 +194,15 @@ class Endorsement(SubmittedRecord):
         return f"{self.name} ({self.organisation})" if self.organisation else self.name
 
 
+class LetterOfSupportQuerySet(SubmittedQuerySet):
+    """A letter uploaded with a draft plan is part of that draft: the selected monitoring body
+    reads it once the plan is submitted, as the plan itself (DESIGN.md §1); a letter of the
+    jurisdiction alone (no plan) it reads at once."""
+
+    def monitoring_body_filter(self) -> Q:
+        return Q(plan__isnull=True) | Q(plan__submitted_on__isnull=False)
+
+
 class LetterOfSupport(SubmittedRecord):
     """The jurisdiction's letter of support; an updated one may come with each new plan (§2)."""
 
@@ -214,7 +223,7 @@ class LetterOfSupport(SubmittedRecord):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    objects = SubmittedQuerySet.as_manager()
+    objects = LetterOfSupportQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

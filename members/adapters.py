@@ -19,10 +19,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         """Straight to where the person works: their workspace when they have exactly one."""
         from members.models import Membership
-        from members.tenancy import is_support_unit
+        from members.tenancy import is_staff_member
 
         user = request.user
-        if is_support_unit(user):
+        # Staff without two-factor authentication too: the console sends them to set it up.
+        if is_staff_member(user):
             return reverse("support_home")
         slugs = list(
             Membership.objects.filter(user_id=user.pk or 0).values_list(

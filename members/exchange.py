@@ -1095,7 +1095,10 @@ def export_exchange(
     The public export leaves out drafts (plans, updates and assessments not submitted), requests
     (extension and voluntary-inactivity requests: DESIGN.md §2 calls both requests), the written
     reasons of overrides and reinstatements, unpublished assessments and personal data:
-    endorsers' names (only their organisations are listed, so it is not meant to be re-imported).
+    endorsers' names (only their organisations are listed, so it is not meant to be re-imported)
+    and meetings' minutes (free text naming who said what; the date, kind and numbers of
+    participants stay, the evidence of engagement the rules read). Meetings are not public rows
+    (`Meeting.objects.restrict(None)` is empty): the public pages never show minutes either.
     """
     if jurisdictions is None:
         ids = set(Jurisdiction.objects.values_list("pk", flat=True))
@@ -1253,7 +1256,7 @@ def _export_plan(plan: ActionPlan, lead: Jurisdiction, *, public: bool) -> dict[
         for e in endorsements
     ]
     meetings = sorted(plan.meetings.all(), key=lambda m: (m.held_on, m.kind))
-    out["meetings"] = [_export_meeting(m) for m in meetings]
+    out["meetings"] = [_export_meeting(m, public=public) for m in meetings]
     assessments = sorted(
         (a for a in plan.assessments.all() if a.kind != Assessment.Kind.END_OF_COMMITMENT),
         key=lambda a: a.kind,
@@ -1268,14 +1271,14 @@ def _export_plan(plan: ActionPlan, lead: Jurisdiction, *, public: bool) -> dict[
     return out
 
 
-def _export_meeting(meeting: Meeting) -> dict[str, Any]:
+def _export_meeting(meeting: Meeting, *, public: bool) -> dict[str, Any]:
     out: dict[str, Any] = {
         "held_on": _day(meeting.held_on),
         "kind": meeting.kind,
         "government_participants": meeting.government_participants,
         "non_governmental_participants": meeting.non_governmental_participants,
     }
-    if meeting.minutes:
+    if meeting.minutes and not public:
         out["minutes"] = meeting.minutes
     return out
 

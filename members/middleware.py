@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from members.tenancy import has_two_factor
+
 STAFF_PATH_PREFIXES = ("/admin/", "/support/")
 
 
@@ -27,7 +29,7 @@ class StaffMFAMiddleware:
             request.path.startswith(STAFF_PATH_PREFIXES)
             and user.is_authenticated
             and user.is_staff
-            and not has_totp(user)
+            and not has_two_factor(user)  # type: ignore[arg-type]
         ):
             messages.warning(
                 request,

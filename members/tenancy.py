@@ -55,8 +55,31 @@ EVERY_ROW = Q(pk__isnull=False)
 NO_ROW = Q(pk__in=[])
 
 
-def is_support_unit(user: User | AnonymousUser | None) -> bool:
+def is_staff_member(user: User | AnonymousUser | None) -> bool:
+    """An active staff account, whether or not it has set up two-factor authentication yet (the
+    staff pages send such a person to set it up)."""
     return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def is_support_unit(user: User | AnonymousUser | None) -> bool:
+    """Support Unit staff with two-factor authentication set up: only they hold the Support
+    Unit's powers, on every page and in the API alike. Staff without it are, everywhere, a
+    signed-in person with no role (DESIGN.md §1; README "Support Unit staff must use two-factor
+    authentication")."""
+    return is_staff_member(user) and has_two_factor(user)
+
+
+def has_two_factor(user: User | AnonymousUser | None) -> bool:
+    """Whether the person has set up TOTP, asked once per request: the answer is kept on the
+    user object (as Django keeps permissions in `_perm_cache`), which the staff middleware, the
+    Support Unit's views and `restrict()` share."""
+    cached = getattr(user, "_has_totp", None)
+    if cached is None:
+        from members.middleware import has_totp
+
+        cached = has_totp(user)
+        user._has_totp = cached  # type: ignore[union-attr]
+    return bool(cached)
 
 
 def roles_granting(action: Action) -> list[str]:

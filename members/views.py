@@ -17,7 +17,6 @@ from members.forms import (
     InviteForm,
     VoluntaryInactivityForm,
 )
-from members.middleware import has_totp
 from members.models import (
     ExtensionRequest,
     Invitation,
@@ -33,7 +32,7 @@ from members.services import (
     request_extension,
     request_voluntary_inactivity,
 )
-from members.tenancy import Action, is_support_unit
+from members.tenancy import Action, has_two_factor, is_staff_member
 from ogplocal.access import Policy, access_policy
 from ogplocal.exceptions import ActionRefused
 from ogplocal.public_cache import public_page
@@ -276,7 +275,7 @@ def _account_exists(email: str) -> bool:
 
 
 def support_unit_required(request: HttpRequest) -> None:
-    if not is_support_unit(request.user):
+    if not is_staff_member(request.user):
         raise PermissionDenied(_("This page is for OGP Support Unit staff."))
-    if not has_totp(request.user):  # the middleware redirects first; this keeps the view safe alone
+    if not has_two_factor(request.user):  # the middleware redirects first; this keeps the view safe
         raise PermissionDenied(_("Set up two-factor authentication first."))

@@ -192,12 +192,13 @@ def test_another_members_objects_are_not_reachable_through_this_member(
     assert client.get("/support/members/nowhere/").status_code == 404
 
 
-# The session and the user (2), the TOTP check of the middleware and of the view (2), the member
+# The session and the user (2), the TOTP check (1, shared by the middleware, the view and
+# restrict()), the member
 # (1), the loader's 12 for today's reading, its terms, Points of Contact, pending invitations and
 # status changes (4), the four kinds of request and decision (4), plans and withdrawals (2), the
 # three histories with their two prefetched many-to-many histories (5), the names of the people
 # and monitoring bodies they point to (2), and the header's navigation (2).
-MEMBER_PAGE_QUERIES = 36
+MEMBER_PAGE_QUERIES = 35
 
 
 def member_page_queries(staff: User) -> int:
