@@ -577,6 +577,11 @@ ROUTES: dict[str, Route] = {
     # --- public site ---------------------------------------------------------------------------
     "home": Route(get=everybody(200)),
     "healthz": Route(get=everybody(200)),
+    # The language switcher (issue 12): anybody may switch; a signed-in person's choice is saved
+    # on their own account only, and the answer goes back to `next`.
+    "set_language": Route(
+        writes={"POST": Write(everybody(302), body=lambda side: {"language": "es", "next": "/"})}
+    ),
     "directory": Route(get=everybody(200)),
     "member_public": Route(objects={"member": kw(slug="slug")}, get=everybody(200)),
     "member_history": Route(objects={"member": kw(slug="slug")}, get=everybody(200)),
