@@ -19,8 +19,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -281,14 +282,28 @@ def member_page(request: HttpRequest, slug: str) -> HttpResponse:
     Only what is public, whoever asks (`restrict(None, ...)`): a Point of Contact sees here what
     the public sees; drafts stay in the workspace.
     """
-    from action_plans.calendar import calendar_data, draw_calendar
-    from assessments.models import Assessment
-    from members.explanations import REASONS
-    from members.status import evaluation_of, local_today
-    from tracker.models import TrackerUpdate
+    from members.status import local_today
 
     member = get_object_or_404(Jurisdiction.objects.restrict(None, Action.VIEW), slug=slug)
     today = local_today(member.time_zone)
+    # The content is the same for every reader (only what is public): rendered once per member,
+    # local day and language until the portal's data changes; a signed-in reader's page, which the
+    # page cache never serves, spent 80% of its time drawing it at 10,000 members (issue 11).
+    content = derived(
+        f"member-content:{member.pk}:{today.isoformat()}:{get_language()}",
+        lambda: _member_content(member, today),
+    )
+    return render(request, "public/member.html", {"member": member, "content": content})
+
+
+def _member_content(member: Jurisdiction, today: date) -> SafeString:
+    """The member page's content: status and why, plans, calendar, commitments, assessments."""
+    from action_plans.calendar import calendar_data, draw_calendar
+    from assessments.models import Assessment
+    from members.explanations import REASONS
+    from members.status import evaluation_of
+    from tracker.models import TrackerUpdate
+
     updates = Prefetch(
         "updates",
         queryset=TrackerUpdate.objects.restrict(None, Action.VIEW).order_by("quarter"),
@@ -340,4 +355,4 @@ def member_page(request: HttpRequest, slug: str) -> HttpResponse:
         "assessments": assessments,
         "today": today,
     }
-    return render(request, "public/member.html", context)
+    return render_to_string("public/_member_content.html", context)
