@@ -26,7 +26,7 @@ from commitments.models import ChangeProposal, Commitment, Milestone
 from members import rules
 from members.explanations import STATUS_SUMMARIES, explain
 from members.models import Jurisdiction, Status
-from members.status import evaluate_members
+from members.status import evaluation_of
 from members.tenancy import Action
 from tracker.models import TrackerUpdate
 
@@ -346,10 +346,9 @@ def member_overview(jurisdiction: Jurisdiction, today: date) -> MemberOverview:
     The stored status is a cache of the same function (§3.3 "Determinism"); evaluating here also
     gives the deadlines, in the loader's fixed number of queries.
     """
-    [result] = evaluate_members(
-        as_of=today, jurisdictions=Jurisdiction.objects.filter(pk=jurisdiction.pk)
-    )
-    evaluation = result.evaluation
+    evaluation = evaluation_of(jurisdiction.pk, today)
+    if evaluation is None:
+        raise Jurisdiction.DoesNotExist(jurisdiction.pk)
     rows = [
         DeadlineRow(str(d.kind), DEADLINE_LABELS[str(d.kind)], d.due, d.met_on, d.ref)
         for d in evaluation.deadlines

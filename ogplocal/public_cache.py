@@ -1,9 +1,13 @@
 """Public pages are cached, and every change that could affect them invalidates the cache.
 
-Anonymous GET responses of views decorated with `public_page` are kept in the cache under a key
-that includes a *generation* number; saving or deleting any row of the portal's own apps bumps the
-generation after the transaction commits, so the next request renders afresh. Signed-in people
-always get a fresh page (their navigation is personal).
+Anonymous GET responses of views decorated with `public_page` are kept in the cache together with
+the *generation* number they were rendered at; saving or deleting any row of the portal's own apps
+bumps the generation after the transaction commits, so the next request renders afresh. The
+generation and the page are read in one `get_many`, one cache round trip (issue 11). Signed-in
+people always get a fresh page (their navigation is personal).
+
+`derived` keeps expensive data derived from the portal's rows (a member's rules evaluation, an
+aggregate) under the same generation: whatever changes a row makes it stale.
 """
 
 from __future__ import annotations
@@ -30,10 +34,39 @@ PRIVATE_MODELS = {"invitation", "notification", "membership", "user"}
 
 def generation() -> int:
     value = cache.get(GENERATION_KEY)
+    return _current(value)
+
+
+def _current(value: Any) -> int:
+    """The generation read as `value` (None: evicted or never set, start one)."""
     if value is None:
         cache.add(GENERATION_KEY, 1, timeout=None)
         value = cache.get(GENERATION_KEY, 1)
     return int(value)
+
+
+def _lookup(key: str) -> tuple[int, Any]:
+    """The current generation and the value stored under `key` at that generation (None when
+    there is none or it was stored at an earlier one), in one cache round trip."""
+    found = cache.get_many([GENERATION_KEY, key])
+    current = _current(found.get(GENERATION_KEY))
+    stored = found.get(key)
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == current:
+        return current, stored[1]
+    return current, None
+
+
+def derived(key: str, compute: Callable[[], Any], timeout: int = TIMEOUT) -> Any:
+    """`compute()`, kept in the cache under `key` until any row of the portal's data changes.
+
+    `key` must name everything the value depends on besides those rows (the day, the selection,
+    what the reader may see)."""
+    full_key = f"derived:{key}"
+    current, value = _lookup(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, (current, value), timeout)
+    return value
 
 
 def invalidate() -> None:
@@ -101,14 +134,14 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     def cached_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method != "GET" or request.user.is_authenticated or _has_messages(request):
             return view(request, *args, **kwargs)
-        key = f"public-page:{generation()}:{get_language()}:{request.get_full_path()}"
-        response = cache.get(key)
+        key = f"public-page:{get_language()}:{request.get_full_path()}"
+        current, response = _lookup(key)
         if response is None:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
             if response.status_code == 200 and not response.streaming:
-                cache.set(key, response, TIMEOUT)
+                cache.set(key, (current, response), TIMEOUT)
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         return response
 

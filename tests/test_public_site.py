@@ -280,3 +280,25 @@ def test_member_page_runs_a_fixed_number_of_queries(tenant: Tenant) -> None:
         TrackerUpdateFactory(commitment=more, quarter="2026Q3")
         TrackerUpdateFactory(commitment=more, quarter="2026Q4", submitted_on=date(2027, 1, 20 + n))
     assert count() == few
+
+
+def test_derived_data_is_kept_until_the_portals_data_changes(
+    django_capture_on_commit_callbacks,
+) -> None:
+    from ogplocal.public_cache import derived
+
+    member = JurisdictionFactory(name="Villa Alta")
+    calls: list[str] = []
+
+    def name() -> str:
+        calls.append("computed")
+        return str(type(member).objects.get(pk=member.pk).name)
+
+    assert derived("test-name", name) == "Villa Alta"
+    assert derived("test-name", name) == "Villa Alta"
+    assert calls == ["computed"]
+    member.name = "Villa Altísima"  # type: ignore[assignment]
+    with django_capture_on_commit_callbacks(execute=True):
+        member.save()
+    assert derived("test-name", name) == "Villa Altísima"
+    assert calls == ["computed", "computed"]
