@@ -134,3 +134,34 @@ def test_workspace_query_count_does_not_grow_with_the_team(tenant: Tenant) -> No
         client.get("/w/villa-example/")
     # The exact number is pinned by the workspace tests; here: it does not grow with the team.
     assert len(large) == len(small)
+
+
+def test_restrict_adds_distinct_only_where_a_join_could_repeat_a_row(
+    tenant: Tenant, other_tenant: Tenant, staff
+) -> None:
+    """DISTINCT sorts every selected column (the directory's count at 10,000 members, issue 11),
+    so a query of one table, which cannot repeat a row, goes without; a condition that joins keeps
+    it, and a joint plan's commitment is still listed once."""
+    from action_plans.models import ActionPlan
+    from commitments.models import Commitment
+    from tests.factories import CommitmentFactory, ready_plan
+
+    for user in (None, tenant.poc, tenant.monitor, staff):
+        for action in (Action.VIEW, Action.VIEW_PRIVATE):
+            assert not Jurisdiction.objects.restrict(user, action).query.distinct, (user, action)
+    # Anybody's VIEW of the jurisdictions is every member, spelt once (no OR of subqueries).
+    assert "members_membership" not in str(
+        Jurisdiction.objects.restrict(tenant.poc, Action.VIEW).query
+    )
+    plan = ready_plan(tenant.jurisdiction, commitments=1)
+    plan.jurisdictions.add(other_tenant.jurisdiction)
+    Membership.objects.create(
+        user=tenant.poc, jurisdiction=other_tenant.jurisdiction, role="stakeholder"
+    )
+    CommitmentFactory(plan=plan)
+    commitments = Commitment.objects.restrict(tenant.poc, Action.VIEW_PRIVATE)
+    assert commitments.query.distinct
+    assert sorted(commitments.values_list("pk", flat=True)) == sorted(
+        plan.commitments.values_list("pk", flat=True)
+    )
+    assert list(ActionPlan.objects.restrict(tenant.poc, Action.VIEW_PRIVATE)) == [plan]
