@@ -68,13 +68,12 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
     """The workspace home (issue 4, item 1): status with its since-date and reasons in plain
     words, what is due next and overdue (the rules engine), the current plan with its commitments
     and their latest progress, what needs the person's attention, and the team."""
-    from action_plans.models import ActionPlan
     from action_plans.selectors import (
         current_plan,
         latest_update,
         member_overview,
         needs_attention,
-        plan_prefetches,
+        workspace_plans,
     )
     from action_plans.views import allowed_actions
 
@@ -89,13 +88,7 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
         (m for m in jurisdiction.memberships.all() if m.user_id == request.user.pk), None
     )
     actions = allowed_actions(request, jurisdiction)
-    plans = list(
-        ActionPlan.objects.restrict(request.user, Action.VIEW_PRIVATE)
-        .filter(jurisdictions=jurisdiction)
-        .select_related("lead_jurisdiction", "monitoring_body")
-        .prefetch_related(*plan_prefetches(request.user))
-        .order_by("-starts_on")
-    )
+    plans = workspace_plans(request.user, jurisdiction)
     plan = current_plan(plans, today)
     overview = member_overview(jurisdiction, today)
     commitments = list(plan.commitments.all()) if plan is not None else []

@@ -28,8 +28,10 @@ GENERATION_KEY = "public-pages:generation"
 TIMEOUT = 60 * 60
 # Apps whose rows can appear on a public page.
 PUBLIC_DATA_APPS = ("members", "action_plans", "commitments", "tracker", "assessments")
-# Rows that never reach a public page: changing them need not empty the cache.
-PRIVATE_MODELS = {"invitation", "notification", "membership", "user"}
+# Rows that never reach a public page nor decide what derived data a person may see: changing
+# them need not empty the cache. Memberships do decide it (`derived` values kept per person, the
+# workspace's plans), so their changes count.
+PRIVATE_MODELS = {"invitation", "notification", "user"}
 
 
 def generation() -> int:

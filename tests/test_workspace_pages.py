@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -118,8 +119,10 @@ def _count(client, path: str) -> int:  # type: ignore[no-untyped-def]
 # The same for 1 and 5 commitments (and any number): prefetches; the status and deadlines are the
 # rules' evaluation, which the second request reads from the cache (members.status.evaluation_of)
 # instead of the loader's fixed queries (members.loader.LOADER_QUERIES) and the batch's ids: 32
-# before issue 11's caching, 13 fewer.
-HOME_QUERIES = 19
+# before issue 11's caching, 13 fewer; and the plans with their prefetches, 9 more
+# (action_plans.selectors.workspace_plans). With an empty cache, HOME_QUERIES_FRESH.
+HOME_QUERIES = 10
+HOME_QUERIES_FRESH = 31
 PLAN_QUERIES = 16  # 29 before: the evaluation the home page cached, as for the home
 # 16 + 1: the quarter page reads the evidence files of all its updates in one query
 # (tracker.selectors.evidence_of), whatever the number of commitments.
@@ -137,6 +140,8 @@ def test_query_counts_do_not_grow_with_commitments(tenant: Tenant, commitments: 
     client = client_for(tenant.poc)
     client.get("/w/villa-example/")  # session and caches warm
     assert _count(client, "/w/villa-example/") == HOME_QUERIES
+    cache.clear()
+    assert _count(client, "/w/villa-example/") == HOME_QUERIES_FRESH
     assert _count(client, f"/w/villa-example/plans/{plan.pk}/") == PLAN_QUERIES
     assert _count(client, f"/w/villa-example/plans/{plan.pk}/tracker/2026Q3/") == QUARTER_QUERIES
 
@@ -511,3 +516,38 @@ def test_plan_pdf_of_twelve_commitments_renders_under_two_seconds(tenant: Tenant
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     assert elapsed < 2.0, elapsed
+
+
+@time_machine.travel(DRAFT_DAY, tick=False)
+def test_the_workspace_plans_kept_in_the_cache_follow_every_change(
+    tenant: Tenant, django_capture_on_commit_callbacks
+) -> None:
+    """The workspace home's plans are kept in the cache per person (issue 11): a change of a plan
+    or of a person's memberships shows on the next request, and one person's plans never reach
+    another."""
+    from members.models import Membership
+    from members.tenancy import Role
+
+    plan = ready_plan(tenant.jurisdiction, commitments=1)
+    link = f"/w/villa-example/plans/{plan.pk}/"
+    poc, monitor = client_for(tenant.poc), client_for(tenant.monitor)
+    for _ in range(2):  # the second time from the cache
+        assert link in page_ok(poc.get("/w/villa-example/")).decode()
+        # The monitoring body reads submitted plans only: the POC's draft is not theirs.
+        assert link not in page_ok(monitor.get("/w/villa-example/")).decode()
+    commitment = plan.commitments.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        commitment.title = "Presupuesto participativo en cada barrio"
+        commitment.save()
+    assert (
+        "Presupuesto participativo en cada barrio" in poc.get("/w/villa-example/").content.decode()
+    )
+    # Made a stakeholder, the monitor reads the draft at once; without a role, nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        Membership.objects.create(
+            user=tenant.monitor, jurisdiction=tenant.jurisdiction, role=Role.STAKEHOLDER
+        )
+    assert link in page_ok(monitor.get("/w/villa-example/")).decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        Membership.objects.filter(user=tenant.poc).delete()
+    assert poc.get("/w/villa-example/").status_code == 404
