@@ -83,6 +83,34 @@ def test_production_settings_pass_the_deploy_check_with_zero_findings() -> None:
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+@pytest.mark.parametrize("module", ["ogplocal.wsgi", "bench.wsgi"])
+def test_the_served_application_freezes_what_it_loaded(module: str) -> None:
+    """Loaded as gunicorn loads it, the application has imported its URLconf's views and moved
+    every object so far out of the garbage collector's full collections (issue 11)."""
+    code = (
+        "import gc, sys; import " + module + " as served; "
+        "print(gc.get_freeze_count(), 'members.public_views' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "ogplocal.settings.production",
+            "SECRET_KEY": "k" * 20 + "-production-like-secret-value-with-50-chars",
+            "ALLOWED_HOSTS": "portal.example.org",
+            "EMAIL_URL": "smtp+tls://portal:secret@smtp.example.org:587",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    frozen, views_loaded = result.stdout.split()
+    assert int(frozen) > 10_000
+    assert views_loaded == "True"
+
+
 def test_production_refuses_to_start_without_a_secret_key() -> None:
     result = run_manage(
         "check",
