@@ -145,6 +145,41 @@ def reminders(options: argparse.Namespace) -> dict[str, Any]:
     return _every_batch(sweep_reminder_batch)
 
 
+def rules(options: argparse.Namespace) -> dict[str, Any]:
+    """The loader and the rules alone, every member at once: the facts in the loader's fixed
+    queries (`members.loader.load_facts`), then each status evaluated on today
+    (`members.rules.evaluate`); nothing is written. The daily evaluation does the same in batches
+    of 500 and then saves."""
+    from collections import Counter
+
+    from django.utils import timezone
+
+    from members.loader import load_facts
+    from members.rules import evaluate
+
+    today = timezone.localdate()
+    queries = 0
+
+    def count(execute: Callable[..., Any], *args: Any) -> Any:
+        nonlocal queries
+        queries += 1
+        return execute(*args)
+
+    started, cpu = time.perf_counter(), cpu_seconds()
+    with connection.execute_wrapper(count):
+        facts = load_facts()
+    loaded = time.perf_counter()
+    statuses = Counter(str(evaluate(item, today).status) for item in facts.values())
+    return {
+        "seconds": time.perf_counter() - started,
+        "cpu_seconds": cpu_seconds() - cpu,
+        "load_seconds": loaded - started,
+        "queries": queries,
+        "members": len(facts),
+        "statuses": dict(sorted(statuses.items())),
+    }
+
+
 def _poc_client() -> Client:
     from members.models import User
 
@@ -238,6 +273,7 @@ STEPS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "build": build,
     "status": status,
     "reminders": reminders,
+    "rules": rules,
     "pdf": pdf,
     "queries": queries,
     "session": session,

@@ -2,9 +2,9 @@
 
 A small data set (100 members, and 20 for the second size of the query counts) in databases of its
 own (DATABASE_URL's name + `_bench_test` and `_bench_test_small`, never the 10,000 members of
-`make bench`), one second of load per row, the Redis of REDIS_URL. The assertions are on the
-table's shape and on sane numbers, not on the targets: the machine is shared and noisy. The query
-counts, though, must be the same at both sizes.
+`make bench`), two turns of one second each with the minimal view per row, the Redis of
+REDIS_URL. The assertions are on the table's shape and on sane numbers, not on the targets: the
+machine is shared and noisy. The query counts, though, must be the same at both sizes.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ PAGES = [
     "dashboard, uncached",
     "workspace home",
 ]
-STEPS = ["daily status evaluation", "reminder sweep", "plan PDF"]
+STEPS = ["daily status evaluation", "loader and rules alone", "reminder sweep", "plan PDF"]
 
 
 def test_the_bench_prints_every_row_with_sane_numbers(tmp_path: Path) -> None:
@@ -50,7 +50,7 @@ def test_the_bench_prints_every_row_with_sane_numbers(tmp_path: Path) -> None:
     done = subprocess.run(
         [
             *(sys.executable, "-m", "bench.run", "--members", "100", "--small", "20"),
-            *("--duration", "1", "--json", str(figures)),
+            *("--duration", "2", "--turns", "2", "--json", str(figures)),
         ],
         cwd=ROOT,
         env=env,
@@ -70,6 +70,9 @@ def test_the_bench_prints_every_row_with_sane_numbers(tmp_path: Path) -> None:
         assert row["minimal_rps"] > 0, row
         assert 0 < row["p50_ms"] <= row["p99_ms"], row
         assert 0 < row["ratio"] < 10, row
+        # Two turns of the minimal view and the page; the ratio is their median.
+        assert len(row["ratios"]) == 2, row
+        assert row["ratio"] == pytest.approx(sum(row["ratios"]) / 2), row
         assert 50 < row["peak_mib"] < 2000, row
     assert result["query_sizes"] == [20, 100]
     small, large = result["queries"]["20"], result["queries"]["100"]
@@ -79,6 +82,8 @@ def test_the_bench_prints_every_row_with_sane_numbers(tmp_path: Path) -> None:
     assert list(steps) == STEPS
     assert steps["daily status evaluation"]["members"] == 100
     assert steps["reminder sweep"]["members"] == 100
+    assert steps["loader and rules alone"]["members"] == 100
+    assert sum(steps["loader and rules alone"]["statuses"].values()) == 100
     for figures_ in steps.values():
         assert figures_["seconds"] > 0
         assert 50 < figures_["peak_mib"] < 2000
