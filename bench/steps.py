@@ -100,27 +100,32 @@ def build(options: argparse.Namespace) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - started, **rows}
 
 
+class QueryCounter:
+    """A database execute wrapper that counts the queries run under it (not
+    CaptureQueriesContext, which keeps only the last 9,000)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute: Callable[..., Any], *args: Any) -> Any:
+        self.count += 1
+        return execute(*args)
+
+
 def _every_batch(work: Callable[[list[int]], int]) -> dict[str, Any]:
     """`work` over every member in the daily jobs' batches, timed and with its queries counted."""
     from members.models import Jurisdiction
     from members.notifications import BATCH_SIZE, _chunks
 
-    queries = 0
-
-    def count(execute: Callable[..., Any], *args: Any) -> Any:
-        nonlocal queries
-        queries += 1
-        return execute(*args)
-
+    queries = QueryCounter()
     started, cpu = time.perf_counter(), cpu_seconds()
-    # Counted by a wrapper, not CaptureQueriesContext, which keeps only the last 9,000.
-    with connection.execute_wrapper(count):
+    with connection.execute_wrapper(queries):
         ids = list(Jurisdiction.objects.order_by("pk").values_list("pk", flat=True))
         emails = sum(work(batch) for batch in _chunks(ids, BATCH_SIZE))
     return {
         "seconds": time.perf_counter() - started,
         "cpu_seconds": cpu_seconds() - cpu,
-        "queries": queries,
+        "queries": queries.count,
         "members": len(ids),
         "batches": len(_chunks(ids, BATCH_SIZE)),
         "emails": emails,
@@ -158,15 +163,9 @@ def rules(options: argparse.Namespace) -> dict[str, Any]:
     from members.rules import evaluate
 
     today = timezone.localdate()
-    queries = 0
-
-    def count(execute: Callable[..., Any], *args: Any) -> Any:
-        nonlocal queries
-        queries += 1
-        return execute(*args)
-
+    queries = QueryCounter()
     started, cpu = time.perf_counter(), cpu_seconds()
-    with connection.execute_wrapper(count):
+    with connection.execute_wrapper(queries):
         facts = load_facts()
     loaded = time.perf_counter()
     statuses = Counter(str(evaluate(item, today).status) for item in facts.values())
@@ -174,7 +173,7 @@ def rules(options: argparse.Namespace) -> dict[str, Any]:
         "seconds": time.perf_counter() - started,
         "cpu_seconds": cpu_seconds() - cpu,
         "load_seconds": loaded - started,
-        "queries": queries,
+        "queries": queries.count,
         "members": len(facts),
         "statuses": dict(sorted(statuses.items())),
     }
