@@ -13,16 +13,20 @@ aggregate) under the same generation: whatever changes a row makes it stale.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-pages:generation"
 TIMEOUT = 60 * 60
@@ -117,6 +121,18 @@ def connect_invalidation() -> None:
             post_save.connect(_changed, sender=model, dispatch_uid=uid + ":save")
             post_delete.connect(_changed, sender=model, dispatch_uid=uid + ":delete")
     m2m_changed.connect(_m2m_changed, dispatch_uid="public-cache:m2m")
+    # A deployment migrates before it serves (docker-compose.yml): what the code before it kept,
+    # pages and pickled rows alike, is never read by the code after it.
+    post_migrate.connect(
+        _migrated, sender=apps.get_app_config("members"), dispatch_uid="public-cache:migrate"
+    )
+
+
+def _migrated(**kwargs: Any) -> None:
+    try:
+        invalidate()
+    except (RedisError, OSError) as error:  # no cache to serve from either: say so, migrate on
+        logger.warning("the public cache could not be emptied after migrating: %s", error)
 
 
 def _m2m_changed(sender: type, instance: Any, action: str, **kwargs: Any) -> None:

@@ -302,3 +302,28 @@ def test_derived_data_is_kept_until_the_portals_data_changes(
         member.save()
     assert derived("test-name", name) == "Villa Altísima"
     assert calls == ["computed", "computed"]
+
+
+def test_migrating_empties_the_cache_so_no_code_reads_what_older_code_kept() -> None:
+    """A deployment runs `migrate` before it serves: cached pages and pickled rows of the code
+    before are never read by the code after (issue 11)."""
+    from django.core.management import call_command
+
+    from ogplocal.public_cache import generation
+
+    before = generation()
+    call_command("migrate", verbosity=0)
+    assert generation() == before + 1
+
+
+def test_migrating_goes_on_when_the_cache_is_down(caplog) -> None:
+    from unittest import mock
+
+    from django.core.management import call_command
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    with mock.patch(
+        "ogplocal.public_cache.invalidate", side_effect=RedisConnectionError("refused")
+    ):
+        call_command("migrate", verbosity=0)
+    assert "the public cache could not be emptied after migrating: refused" in caplog.text
