@@ -190,9 +190,10 @@ def policy_areas(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year", "")
     country = request.GET.get("country", "").upper()
     # The aggregate reads every commitment's areas (100,000 rows at 10,000 members, 0.25 s): it is
-    # kept until the portal's data changes, under what decides the plans counted (issue 11).
+    # kept until the portal's data changes, under what decides the plans counted (issue 11). It
+    # holds no words: the areas' names are translated below, so every language shares it.
     selection = hashlib.sha256(f"{year}\n{country}".encode()).hexdigest()[:16]
-    key = f"policy-areas:{_plan_visibility(request)}:{selection}:{get_language()}"
+    key = f"policy-areas:{_plan_visibility(request)}:{selection}"
     rows, total, years, present = derived(key, lambda: _policy_area_shares(request, year, country))
     chart = bar_chart(
         [

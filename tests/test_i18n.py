@@ -21,7 +21,9 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.formats import date_format
 
@@ -306,6 +308,23 @@ def test_the_calendar_writes_months_and_words_in_the_language(tenant: Tenant) ->
     assert ">E</text>" in spanish  # enero's initial, where English has J
     assert "1 Jan 2027" in english
     assert "01/01/2027" in spanish
+
+
+def test_the_dashboards_figures_are_kept_once_for_every_language(tenant: Tenant) -> None:
+    """A signed-in reader's dashboard reads its aggregate from the cache in any language; the
+    areas' names are put in the reader's language on each page, not kept with the figures."""
+    seed_policy_areas()  # the migration seeds them; a transactional test may have flushed them
+    plan = ActionPlanFactory(lead_jurisdiction=tenant.jurisdiction, submitted_on=date(2026, 6, 1))
+    commitment = CommitmentFactory(plan=plan, added_on=date(2026, 6, 1))
+    commitment.policy_areas.set([PolicyArea.objects.get(code="justice")])
+    client = client_for(tenant.poc)
+    english = client.get("/dashboard/policy-areas/", HTTP_ACCEPT_LANGUAGE="en")
+    with CaptureQueriesContext(connection) as queries:
+        spanish = client.get("/dashboard/policy-areas/", HTTP_ACCEPT_LANGUAGE="es")
+    assert not [q for q in queries.captured_queries if "commitments_policyarea" in q["sql"]]
+    assert "Justice" in english.content.decode()
+    assert "Justicia" in spanish.content.decode()
+    assert "Justice" not in spanish.content.decode()
 
 
 def test_policy_area_names_follow_the_language(spanish: None) -> None:
