@@ -15,10 +15,11 @@ of 5 so that the totals stay round.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.db import connection, transaction
@@ -298,12 +299,16 @@ def _updates(commitment_id: int, member: int, quarters: list[Quarter]) -> Iterat
         )
 
 
-def _in_batches(create: object, rows: Iterator[object], size: int = 20_000) -> None:
-    batch: list[object] = []
+def _in_batches(
+    create: Callable[[list[Any]], object], rows: Iterable[Any], size: int = 20_000
+) -> None:
+    """`create` (a bulk_create) over `rows` in lists of `size`: bulk_create's own batch_size
+    would first make one list of all 600,000 updates."""
+    batch: list[Any] = []
     for row in rows:
         batch.append(row)
         if len(batch) >= size:
-            create(batch)  # type: ignore[operator]
+            create(batch)
             batch.clear()
     if batch:
-        create(batch)  # type: ignore[operator]
+        create(batch)

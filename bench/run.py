@@ -40,7 +40,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -436,36 +436,49 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# The in-process rows: (row, `bench.steps` step, what the step did in words, from its figures).
+IN_PROCESS_STEPS: list[tuple[str, str, Callable[[dict[str, Any]], str]]] = [
+    (
+        "daily status evaluation",
+        "status",
+        lambda f: (
+            f"{f['members']} members in {f['batches']} batches, "
+            f"{f['transitions']} transitions, {f['emails']} emails decided"
+        ),
+    ),
+    (
+        "loader and rules alone",
+        "rules",
+        lambda f: (
+            f"{f['members']} members' facts loaded at once in {f['load_seconds']:.1f} s, "
+            "then evaluated; nothing written"
+        ),
+    ),
+    (
+        "reminder sweep",
+        "reminders",
+        lambda f: (
+            f"{f['members']} members in {f['batches']} batches, {f['emails']} reminders decided"
+        ),
+    ),
+    (
+        "plan PDF",
+        "pdf",
+        lambda f: (
+            f"12 commitments, {f['bytes'] // 1024} KiB; median of 3 after a first render "
+            f"of {f['first_seconds']:.1f} s"
+        ),
+    ),
+]
+
+
 def in_process_steps(env: dict[str, str]) -> dict[str, dict[str, Any]]:
     steps: dict[str, dict[str, Any]] = {}
-    status = step("status", env)
-    status["what"] = (
-        f"{status['members']} members in {status['batches']} batches, "
-        f"{status['transitions']} transitions, {status['emails']} emails decided"
-    )
-    steps["daily status evaluation"] = status
-    print(f"  status evaluation: {status['seconds']:.1f} s", flush=True)
-    loaded = step("rules", env)
-    loaded["what"] = (
-        f"{loaded['members']} members' facts loaded at once in {loaded['load_seconds']:.1f} s, "
-        f"then evaluated; nothing written"
-    )
-    steps["loader and rules alone"] = loaded
-    print(f"  loader and rules: {loaded['seconds']:.1f} s", flush=True)
-    sweep = step("reminders", env)
-    sweep["what"] = (
-        f"{sweep['members']} members in {sweep['batches']} batches, "
-        f"{sweep['emails']} reminders decided"
-    )
-    steps["reminder sweep"] = sweep
-    print(f"  reminder sweep: {sweep['seconds']:.1f} s", flush=True)
-    pdf = step("pdf", env)
-    pdf["what"] = (
-        f"12 commitments, {pdf['bytes'] // 1024} KiB; median of 3 after a first render "
-        f"of {pdf['first_seconds']:.1f} s"
-    )
-    steps["plan PDF"] = pdf
-    print(f"  plan PDF: {pdf['seconds']:.2f} s", flush=True)
+    for row, name, what in IN_PROCESS_STEPS:
+        figures = step(name, env)
+        figures["what"] = what(figures)
+        steps[row] = figures
+        print(f"  {row}: {figures['seconds']:.2f} s", flush=True)
     return steps
 
 
