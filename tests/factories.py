@@ -288,6 +288,31 @@ class ReinstatementFactory(factory.django.DjangoModelFactory[Reinstatement]):
     reason = "Recommitted in writing."
 
 
+# --- Form data as people post it ----------------------------------------------------------------
+
+# The Support Unit's new-member form (/support/members/new/), filled in so that it succeeds.
+NEW_MEMBER_FORM: dict[str, str] = {
+    "name": "Nueva Ciudad",
+    "slug": "nueva-ciudad",
+    "country": "AR",
+    "time_zone": "America/Argentina/Buenos_Aires",
+    "has_elections": "on",
+    "period_starts_on": "2025-12-10",
+    "period_ends_on": "2029-12-10",
+    "joined_on": "2026-07-01",
+    "poc_email": "poc@nueva.example.org",
+}
+# The new-commitment form of a draft plan (commitment `cx`, no milestones).
+COMMITMENT_FORM: dict[str, str] = {
+    "c-ref": "cx",
+    "c-title": "New",
+    "c-starts_on": "2026-07-01",
+    "c-ends_on": "2027-06-30",
+    "m-TOTAL_FORMS": "0",
+    "m-INITIAL_FORMS": "0",
+}
+
+
 # --- Upload files (for ogplocal.uploads; real minimal documents built in memory) -----------
 
 MINIMAL_PDF = (

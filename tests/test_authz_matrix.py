@@ -46,7 +46,9 @@ from members.models import ApiToken, Invitation, Jurisdiction, User
 from ogplocal.api.urls import public_router, router
 from tests.conftest import make_tenant, on_postgres
 from tests.factories import (
+    COMMITMENT_FORM,
     MINIMAL_PDF,
+    NEW_MEMBER_FORM,
     AssessmentFactory,
     EndorsementFactory,
     ExtensionRequestFactory,
@@ -554,14 +556,6 @@ PLAN_FORM = {
     "forum": "The Open Government Forum.",
     "monitoring_body_endorsed_on": "2026-04-20",
 }
-COMMITMENT_FORM = {
-    "c-ref": "cx",
-    "c-title": "New",
-    "c-starts_on": "2026-07-01",
-    "c-ends_on": "2027-06-30",
-    "m-TOTAL_FORMS": "0",
-    "m-INITIAL_FORMS": "0",
-}
 REASON = {"reason": "Agreed with the Point of Contact."}
 
 # Writes on the workspace pages: refused alike (404) for everybody without the action's role.
@@ -944,17 +938,7 @@ ROUTES: dict[str, Route] = {
         writes={
             "POST": Write(
                 Expect(403, 403, 403, 403, 302, 403, LOGIN, None, TOTP),
-                body=lambda s: {
-                    "name": "Nueva Ciudad",
-                    "slug": "nueva-ciudad",
-                    "country": "AR",
-                    "time_zone": "America/Argentina/Buenos_Aires",
-                    "has_elections": "on",
-                    "period_starts_on": "2025-12-10",
-                    "period_ends_on": "2029-12-10",
-                    "joined_on": "2026-08-01",
-                    "poc_email": "poc@nueva.example.org",
-                },
+                body=lambda s: {**NEW_MEMBER_FORM, "joined_on": "2026-08-01"},
             )
         },
     ),

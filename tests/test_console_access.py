@@ -19,6 +19,7 @@ from commitments.models import Commitment
 from members.models import Jurisdiction, User
 from tests.conftest import Tenant, client_for
 from tests.factories import (
+    NEW_MEMBER_FORM,
     ActionPlanFactory,
     CommitmentFactory,
     ExtensionRequestFactory,
@@ -67,20 +68,7 @@ class ConsoleWorld:
         base = f"/support/members/{self.member.slug}"
         reason = {"reason": "Agreed with the Point of Contact."}
         return [
-            (
-                "/support/members/new/",
-                {
-                    "name": "Nueva Ciudad",
-                    "slug": "nueva-ciudad",
-                    "country": "AR",
-                    "time_zone": "America/Argentina/Buenos_Aires",
-                    "has_elections": "on",
-                    "period_starts_on": "2025-12-10",
-                    "period_ends_on": "2029-12-10",
-                    "joined_on": "2026-07-01",
-                    "poc_email": "poc@nueva.example.org",
-                },
-            ),
+            ("/support/members/new/", NEW_MEMBER_FORM),
             (f"{base}/first-plan-deadline/", {"deadline": "2026-09-30", **reason}),
             (
                 f"{base}/extension-requests/{self.extension_pk}/",

@@ -30,6 +30,7 @@ from members.services import (
 from ogplocal.exceptions import ActionRefused
 from tests.conftest import Tenant, client_for
 from tests.factories import (
+    NEW_MEMBER_FORM,
     ActionPlanFactory,
     CommitmentFactory,
     ExtensionRequestFactory,
@@ -323,17 +324,7 @@ def test_only_a_revoked_member_is_reinstated(tenant: Tenant, post: Any) -> None:
 
 # --- A new member ---------------------------------------------------------------------------
 
-NEW_MEMBER = {
-    "name": "Nueva Ciudad",
-    "slug": "nueva-ciudad",
-    "country": "AR",
-    "time_zone": "America/Argentina/Buenos_Aires",
-    "has_elections": "on",
-    "period_starts_on": "2025-12-10",
-    "period_ends_on": "2029-12-10",
-    "joined_on": "2026-07-01",
-    "poc_email": "POC@Nueva.example.org",
-}
+NEW_MEMBER = {**NEW_MEMBER_FORM, "poc_email": "POC@Nueva.example.org"}
 
 
 def test_invite_a_new_member(staff: User, post: Any) -> None:

@@ -14,7 +14,7 @@ from action_plans.models import ActionPlan, Endorsement, Meeting
 from commitments.models import Commitment
 from members.models import ExtensionRequest, User, VoluntaryInactivityRequest
 from tests.conftest import Tenant, client_for
-from tests.factories import MilestoneFactory, ready_plan
+from tests.factories import COMMITMENT_FORM, MilestoneFactory, ready_plan
 from tracker.models import TrackerUpdate
 
 ROLES = ["poc", "officer", "stakeholder", "monitor", "staff", "outsider", "other_poc"]
@@ -164,17 +164,7 @@ def _post_everything(client: Client, plan: ActionPlan, commitment: Commitment) -
             f"{base}/endorsements/", {"name": "Someone Else", "organisation": "NGO"}
         ).status_code,
         client.post(f"{base}/endorse/", {"organisation": "NGO"}).status_code,
-        client.post(
-            f"{base}/commitments/new/",
-            {
-                "c-ref": "cx",
-                "c-title": "New",
-                "c-starts_on": "2026-07-01",
-                "c-ends_on": "2027-06-30",
-                "m-TOTAL_FORMS": "0",
-                "m-INITIAL_FORMS": "0",
-            },
-        ).status_code,
+        client.post(f"{base}/commitments/new/", COMMITMENT_FORM).status_code,
         client.post(f"{base}/submit/").status_code,
     ]
 
