@@ -49,6 +49,14 @@ def test_every_catalogue_compiles_and_its_committed_mo_is_its_compilation() -> N
     assert not problems, "\n".join(problems)
 
 
+def write_catalogues(locale_dir: Path, text: str) -> None:
+    """The same .po text as every language's catalogue under `locale_dir`."""
+    for language in catalogues.languages():
+        po = catalogues.po_path(language, locale_dir)
+        po.parent.mkdir(parents=True)
+        po.write_text(text, encoding="utf-8")
+
+
 def test_the_check_finds_a_missing_an_untranslated_and_a_fuzzy_message(tmp_path: Path) -> None:
     pot = tmp_path / "django.pot"
     pot.write_text(
@@ -56,14 +64,11 @@ def test_the_check_finds_a_missing_an_untranslated_and_a_fuzzy_message(tmp_path:
         'msgid "Empty"\nmsgstr ""\n\nmsgid "Guessed"\nmsgstr ""\n',
         encoding="utf-8",
     )
-    for language in catalogues.languages():
-        po = catalogues.po_path(language, tmp_path)
-        po.parent.mkdir(parents=True)
-        po.write_text(
-            'msgid ""\nmsgstr ""\n\nmsgid "Kept"\nmsgstr "K"\n\nmsgid "Empty"\nmsgstr ""\n\n'
-            '#, fuzzy\nmsgid "Guessed"\nmsgstr "G"\n',
-            encoding="utf-8",
-        )
+    write_catalogues(
+        tmp_path,
+        'msgid ""\nmsgstr ""\n\nmsgid "Kept"\nmsgstr "K"\n\nmsgid "Empty"\nmsgstr ""\n\n'
+        '#, fuzzy\nmsgid "Guessed"\nmsgstr "G"\n',
+    )
     problems = catalogues.problems_with_messages(pot, tmp_path)
     assert "en: missing 'Gone'" in problems
     assert "fr: untranslated 'Empty'" in problems
@@ -72,14 +77,11 @@ def test_the_check_finds_a_missing_an_untranslated_and_a_fuzzy_message(tmp_path:
 
 
 def test_the_check_refuses_a_catalogue_msgfmt_refuses(tmp_path: Path) -> None:
-    for language in catalogues.languages():
-        po = catalogues.po_path(language, tmp_path)
-        po.parent.mkdir(parents=True)
-        po.write_text(
-            'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-            '#, python-format\nmsgid "%(count)s open"\nmsgstr "%(nombre)s abiertos"\n',
-            encoding="utf-8",
-        )
+    write_catalogues(
+        tmp_path,
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#, python-format\nmsgid "%(count)s open"\nmsgstr "%(nombre)s abiertos"\n',
+    )
     problems = catalogues.problems_compiling(tmp_path)
     assert len(problems) == 4
     assert all("msgfmt --check refuses" in problem for problem in problems)

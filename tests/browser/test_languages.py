@@ -101,6 +101,17 @@ def walk_languages(page: Page, name: str, sample: str) -> dict[str, list[str]]:
     return found
 
 
+POC_EMAIL = "poc@demo.ogplocal.org"
+
+
+def sign_in_as_demo_poc(page: Page) -> None:
+    """Fill the sign-in form on the page by its fields' names: their labels are in whatever
+    language the page is in."""
+    page.locator("input[name=login]").fill(POC_EMAIL)
+    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+
+
 def test_member_page_and_workspace_in_four_languages(live_server, page: Page) -> None:
     load_demo()
     page.set_default_timeout(15_000)
@@ -117,13 +128,11 @@ def test_member_page_and_workspace_in_four_languages(live_server, page: Page) ->
     # the labels are in Portuguese) and switches on the workspace, which saves the choice.
     page.goto(base + "/accounts/login/")
     expect(page.locator("html")).to_have_attribute("lang", "pt")
-    page.locator("input[name=login]").fill("poc@demo.ogplocal.org")
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").click()
+    sign_in_as_demo_poc(page)
     expect(page).to_have_url(base + "/w/buenos-aires/")
     untranslated = walk_languages(page, "workspace", "Needs your attention")
     assert untranslated == {"es": [], "fr": [], "pt": []}, untranslated
-    assert User.objects.get(email="poc@demo.ogplocal.org").language == "pt"
+    assert User.objects.get(email=POC_EMAIL).language == "pt"
 
     # Signing in on another browser: the saved choice, whatever that browser asks for.
     other = page.context.browser.new_context(locale="es-ES")  # type: ignore[union-attr]
@@ -131,9 +140,7 @@ def test_member_page_and_workspace_in_four_languages(live_server, page: Page) ->
         elsewhere = other.new_page()
         elsewhere.goto(base + "/accounts/login/")
         expect(elsewhere.locator("html")).to_have_attribute("lang", "es")
-        elsewhere.locator("input[name=login]").fill("poc@demo.ogplocal.org")
-        elsewhere.locator("input[name=password]").fill(DEMO_PASSWORD)
-        elsewhere.locator("main form button[type=submit]").click()
+        sign_in_as_demo_poc(elsewhere)
         expect(elsewhere).to_have_url(base + "/w/buenos-aires/")
         expect(elsewhere.locator("html")).to_have_attribute("lang", "pt")
         cookies = {cookie["name"]: cookie["value"] for cookie in other.cookies()}
