@@ -21,8 +21,6 @@ as a whole: its last test prints the number of cases and fails below a floor.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -63,6 +61,7 @@ from tests.factories import (
     ready_plan,
     upload,
 )
+from tests.snapshots import changed, portal_tables, snapshot
 from tests.test_url_policies import walk
 
 NOW = datetime(2026, 8, 15, 15, 0, tzinfo=UTC)
@@ -436,44 +435,6 @@ def world(
 
 # --- the state of the portal ------------------------------------------------------------------
 
-PORTAL_APPS = {"members", "action_plans", "commitments", "tracker", "assessments", "account", "mfa"}
-
-
-@functools.cache
-def portal_tables() -> list[str]:
-    return sorted(
-        model._meta.db_table
-        for model in apps.get_models(include_auto_created=True)
-        if model._meta.app_label in PORTAL_APPS and not model._meta.proxy
-    )
-
-
-def snapshot() -> tuple[Any, ...]:
-    """Row counts and a checksum of every row of every portal table, and the mail sent."""
-    tables = portal_tables()
-    with connection.cursor() as cursor:
-        if on_postgres():
-            cursor.execute(
-                " UNION ALL ".join(
-                    f"SELECT '{table}', count(*), "
-                    f"md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
-                    f'FROM "{table}" t'
-                    for table in tables
-                )
-            )
-            # UNION ALL keeps no order (PostgreSQL may append the parts in any order).
-            rows = tuple(sorted(cursor.fetchall()))
-        else:
-            found = []
-            for table in tables:
-                cursor.execute(f'SELECT * FROM "{table}"')
-                content = sorted(repr(row) for row in cursor.fetchall())
-                found.append(
-                    (table, len(content), hashlib.md5("|".join(content).encode()).hexdigest())
-                )
-            rows = tuple(found)
-    return (*rows, ("mail", len(mail.outbox)))
-
 
 def writes_so_far() -> int | None:
     """PostgreSQL's count of rows inserted, updated or deleted in portal tables by the current
@@ -488,10 +449,6 @@ def writes_so_far() -> int | None:
             [portal_tables()],
         )
         return int(cursor.fetchone()[0])
-
-
-def changed(before: tuple[Any, ...], after: tuple[Any, ...]) -> list[str]:
-    return [b[0] for b, a in zip(before, after, strict=True) if b != a]
 
 
 # --- the matrix -------------------------------------------------------------------------------

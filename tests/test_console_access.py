@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.apps import apps
 from django.core import mail
 from django.test import Client
 
@@ -27,6 +26,7 @@ from tests.factories import (
     StatusOverrideFactory,
     VoluntaryInactivityRequestFactory,
 )
+from tests.snapshots import snapshot
 from tests.test_platform import INLINE_SCRIPT, INLINE_STYLE
 
 # The console's "today" is each member's local today; the world below is dated around it.
@@ -123,18 +123,6 @@ def console_world(tenant: Tenant) -> ConsoleWorld:
     Jurisdiction.objects.filter(pk=member.pk).update(status="revoked")
     member.refresh_from_db()
     return ConsoleWorld(member, extension.pk, voluntary.pk, plan.pk, commitment.pk, override.pk)
-
-
-def snapshot() -> dict[str, Any]:
-    """Everything a console action could change: every row of every model, and the mail sent."""
-    state: dict[str, Any] = {"mail": len(mail.outbox)}
-    for model in apps.get_models():
-        if model._meta.app_label in {"members", "action_plans", "commitments", "tracker"}:
-            state[model._meta.label] = sorted(
-                tuple(sorted((k, str(v)) for k, v in row.items()))
-                for row in model._default_manager.values()
-            )
-    return state
 
 
 ROLES = ["anonymous", "poc", "officer", "stakeholder", "monitor", "outsider", "staff_without_mfa"]
