@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
-from members.rules import add_months, parse_quarter, quarter_deadline, quarter_of
+from ogplocal.dates import add_months, parse_quarter, quarter_deadline, quarter_of
 
 
 class MarkState(StrEnum):

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.models import Jurisdiction, MonitoringBody
-from ogplocal.records import SubmittedQuerySet, SubmittedRecord
+from members.tenancy import SubmittedQuerySet
+from ogplocal.records import SubmittedRecord
 
 
 class ActionPlanQuerySet(SubmittedQuerySet):

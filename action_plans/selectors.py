@@ -23,11 +23,11 @@ from django.utils.translation import ngettext
 from action_plans.models import ActionPlan, Endorsement, LetterOfSupport, Meeting
 from action_plans.requirements import Requirement, commitment_limit, minimum_requirements
 from commitments.models import ChangeProposal, Commitment, Milestone
-from members import rules
 from members.explanations import STATUS_SUMMARIES, explain
 from members.models import Jurisdiction, Status
 from members.status import evaluation_of
 from members.tenancy import Action
+from ogplocal.dates import parse_quarter
 from tracker.models import TrackerUpdate
 
 if TYPE_CHECKING:
@@ -469,7 +469,7 @@ def needs_attention(
     if can_edit:
         for row in overview.due_next:
             if row.kind == "tracker_update" and row.ref:
-                quarter = rules.parse_quarter(row.ref)
+                quarter = parse_quarter(row.ref)
                 if quarter.starts_on <= today:
                     items.append(
                         Attention(

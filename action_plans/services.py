@@ -29,20 +29,12 @@ from action_plans.requirements import (
 )
 from commitments.models import Commitment
 from members.models import Jurisdiction, MonitoringBody, Term, User
-from members.rules import JurisdictionFacts, Period, add_months, plan_period_problems
-from members.services import (
-    KEEP,
-    Keep,
-    local_today,
-    permitted_row,
-    point_of_contact_emails,
-    record_by,
-    save_recorded,
-    send_after_commit,
-    support_unit_emails,
-)
-from members.tenancy import Action
+from members.rules import JurisdictionFacts, Period, plan_period_problems
+from members.services import point_of_contact_emails, send_after_commit, support_unit_emails
+from members.tenancy import Action, permitted_row
+from ogplocal.dates import add_months, local_today
 from ogplocal.exceptions import ActionRefused
+from ogplocal.history import KEEP, Keep, record_by, save_recorded
 from ogplocal.uploads import (
     LETTER_OF_SUPPORT,
     MINUTES,

@@ -38,9 +38,9 @@ from action_plans.selectors import (
 )
 from commitments.services import commitment_slots
 from members.models import Jurisdiction
-from members.services import local_today
 from members.tenancy import Action
 from ogplocal.access import Policy, access_policy
+from ogplocal.dates import local_today
 from ogplocal.exceptions import ActionRefused
 from ogplocal.uploads import download_response
 

@@ -11,7 +11,8 @@ from simple_history.models import HistoricalRecords
 from action_plans.models import ActionPlan, PlanChildQuerySet
 from commitments.models import Commitment
 from members.models import MonitoringBody
-from ogplocal.records import SubmittedQuerySet, SubmittedRecord
+from members.tenancy import SubmittedQuerySet
+from ogplocal.records import SubmittedRecord
 
 
 class AssessmentQuerySet(PlanChildQuerySet):

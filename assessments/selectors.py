@@ -22,9 +22,9 @@ from assessments.models import Assessment
 from commitments.models import Commitment
 from members import rules
 from members.models import Jurisdiction, User
-from members.services import local_today
 from members.status import evaluate_members
 from members.tenancy import Action
+from ogplocal.dates import local_today
 
 KIND_OF_DEADLINE: dict[rules.DeadlineKind, Assessment.Kind] = {
     rules.DeadlineKind.INCEPTION_ASSESSMENT: Assessment.Kind.INCEPTION,

@@ -17,14 +17,10 @@ from action_plans.services import plan_today
 from assessments.models import Assessment, AssessmentFile
 from commitments.models import Commitment
 from members.models import MonitoringBody, User
-from members.services import (
-    permitted_row,
-    point_of_contact_emails,
-    save_recorded,
-    send_after_commit,
-)
-from members.tenancy import Action
+from members.services import point_of_contact_emails, send_after_commit
+from members.tenancy import Action, permitted_row
 from ogplocal.exceptions import ActionRefused
+from ogplocal.history import save_recorded
 from ogplocal.uploads import (
     ASSESSMENT_ANNEX,
     ASSESSMENT_REPORT,

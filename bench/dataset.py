@@ -25,7 +25,7 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.utils.text import slugify
 
-from members.rules import Quarter, add_months
+from ogplocal.dates import Quarter, add_months
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 BENCH_POC_EMAIL = "poc@bench.ogplocal.org"

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from action_plans.models import ActionPlan, PlanChildQuerySet
-from members.tenancy import NO_ROW
-from ogplocal.records import SubmittedQuerySet, SubmittedRecord
+from members.tenancy import NO_ROW, SubmittedQuerySet
+from ogplocal.records import SubmittedRecord
 
 
 class PolicyArea(models.Model):

@@ -23,19 +23,11 @@ from commitments.models import (
     PolicyArea,
 )
 from members.models import Membership, Role, User
-from members.rules import add_months
-from members.services import (
-    KEEP,
-    Keep,
-    permitted_row,
-    point_of_contact_emails,
-    record_by,
-    save_recorded,
-    send_after_commit,
-    support_unit_emails,
-)
-from members.tenancy import Action
+from members.services import point_of_contact_emails, send_after_commit, support_unit_emails
+from members.tenancy import Action, permitted_row
+from ogplocal.dates import add_months
 from ogplocal.exceptions import ActionRefused
+from ogplocal.history import KEEP, Keep, record_by, save_recorded
 
 NOT_COMMITMENT_EDITOR = _l(
     "Only the plan's Point of Contact or government officers may change its commitments."

@@ -40,9 +40,9 @@ from commitments.models import (
     PolicyArea,
 )
 from members.models import Jurisdiction
-from members.services import local_today
 from members.tenancy import Action
 from ogplocal.access import Policy, access_policy
+from ogplocal.dates import local_today
 from ogplocal.exceptions import ActionRefused
 from tracker.models import TrackerUpdate
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from members.demo import DEMO_MONITORING_BODY
-from members.rules import Quarter, add_months, quarter_of
+from ogplocal.dates import Quarter, add_months, quarter_of
 
 Record = dict[str, Any]
 

@@ -54,8 +54,9 @@ from members.models import (
     User,
     VoluntaryInactivityRequest,
 )
-from members.services import record_by, save_recorded
-from tracker.models import QUARTER_PATTERN, TrackerUpdate
+from ogplocal.dates import QUARTER_PATTERN, add_months, parse_quarter
+from ogplocal.history import record_by, save_recorded
+from tracker.models import TrackerUpdate
 
 __all__ = [
     "FORMAT",
@@ -572,7 +573,7 @@ class _Validator:
             return
         for term in member["_terms"]:
             starts, ends = term.get("starts_on"), term.get("ends_on")
-            if starts and ends and starts <= joined <= ends < rules.add_months(joined, 16):
+            if starts and ends and starts <= joined <= ends < add_months(joined, 16):
                 self.warnings.append(
                     f"{member['_path']}: {member.get('slug')} joined with less than 16 "
                     f"months left in the term ending {ends.isoformat()}"
@@ -638,7 +639,7 @@ class _Validator:
             if (
                 submitted is not None
                 and quarter is not None
-                and submitted < rules.parse_quarter(quarter).starts_on
+                and submitted < parse_quarter(quarter).starts_on
             ):
                 self.error(
                     f"{update['_path']}.submitted_on",

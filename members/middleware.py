@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -13,10 +12,6 @@ from django.utils.translation import gettext as _
 from members.tenancy import has_two_factor
 
 STAFF_PATH_PREFIXES = ("/admin/", "/support/")
-
-
-def has_totp(user: object) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 class StaffMFAMiddleware:

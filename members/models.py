@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from members.tenancy import EVERY_ROW, RestrictedQuerySet, Role
-from ogplocal.records import SubmittedQuerySet, SubmittedRecord
+from members.tenancy import EVERY_ROW, RestrictedQuerySet, Role, SubmittedQuerySet
+from ogplocal.records import SubmittedRecord
 
 __all__ = [
     "ApiToken",

@@ -56,8 +56,9 @@ from members.models import (
     User,
 )
 from members.rules import Deadline, DeadlineKind
-from members.status import BATCH_SIZE, evaluate_members, local_today, save_evaluations
+from members.status import BATCH_SIZE, evaluate_members, save_evaluations
 from members.tenancy import Role
+from ogplocal.dates import local_today
 
 __all__ = [
     "MISSED_NOTICE_DAYS",

@@ -283,7 +283,7 @@ def member_page(request: HttpRequest, slug: str) -> HttpResponse:
     Only what is public, whoever asks (`restrict(None, ...)`): a Point of Contact sees here what
     the public sees; drafts stay in the workspace.
     """
-    from members.status import local_today
+    from ogplocal.dates import local_today
 
     member = get_object_or_404(Jurisdiction.objects.restrict(None, Action.VIEW), slug=slug)
     today = local_today(member.time_zone)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, cast
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, send_mail
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -31,8 +30,10 @@ from members.models import (
     User,
     VoluntaryInactivityRequest,
 )
-from members.tenancy import Action, Role
+from members.tenancy import Action, Role, permitted_row
+from ogplocal.dates import local_today
 from ogplocal.exceptions import ActionRefused
+from ogplocal.history import require_reason, save_recorded
 
 
 def invite_person(
@@ -173,88 +174,6 @@ def accept_invitation(
 # fetch the object first give their own 404 before the action is called.
 
 
-class Keep:
-    """The value of an optional argument that leaves a field as it is (None may mean "clear")."""
-
-    _instance: Keep | None = None
-
-    def __new__(cls) -> Keep:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "KEEP"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-KEEP = Keep()
-
-
-def local_today(jurisdiction: Jurisdiction) -> date:
-    """Today in the jurisdiction's time zone: every date of a submission is taken in it (§2)."""
-    from members.status import local_today as local_today_in
-
-    return local_today_in(jurisdiction.time_zone)
-
-
-def permitted_row[Row: models.Model](
-    model: type[Row],
-    *,
-    actor: User,
-    action: Action,
-    pk: Any,
-    refusal: str,
-    lock: bool = False,
-    related: tuple[str, ...] = (),
-) -> Row:
-    """The row `pk` of `model` if `actor` may do `action` on it, else ActionRefused(`refusal`).
-
-    With `lock`, the row is locked (SELECT ... FOR UPDATE) until the end of the transaction, so
-    two requests acting on it at once run one after the other. The restricted queryset is used as
-    a subquery because PostgreSQL refuses FOR UPDATE together with its DISTINCT.
-    """
-    manager: Any = model._default_manager
-    allowed = manager.restrict(actor, action).filter(pk=pk)
-    rows = (
-        manager.select_for_update(of=("self",)).filter(pk__in=allowed.values("pk"))
-        if lock
-        else allowed
-    )
-    if related:
-        rows = rows.select_related(*related)
-    row = rows.first()
-    if row is None:
-        raise ActionRefused(refusal)
-    return cast(Row, row)
-
-
-CHANGE_REASON_LENGTH = 100  # django-simple-history's history_change_reason field
-
-
-def record_by(instance: models.Model, actor: User | None, reason: str = "") -> None:
-    """Name who makes the next save and why, for the history django-simple-history keeps."""
-    instance._history_user = actor  # type: ignore[attr-defined]
-    if reason:
-        # The history's change reason is a varchar(100); PostgreSQL refuses a longer one.
-        if len(reason) > CHANGE_REASON_LENGTH:
-            reason = reason[: CHANGE_REASON_LENGTH - 1] + "…"
-        instance._change_reason = reason  # type: ignore[attr-defined]
-
-
-def save_recorded(
-    instance: models.Model,
-    actor: User | None,
-    reason: str = "",
-    *,
-    update_fields: list[str] | None = None,
-) -> None:
-    record_by(instance, actor, reason)
-    instance.save(update_fields=update_fields)
-
-
 def end_sessions(*, user: User) -> int:
     """End every session of `user` on the server; returns how many there were.
 
@@ -328,13 +247,6 @@ def send_after_commit(*, to: list[str], compose: Callable[[], tuple[str, str]]) 
             send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, addresses)
 
     transaction.on_commit(send)
-
-
-def require_reason(reason: str, *, what: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise ActionRefused(_("Write the reason for %(what)s.") % {"what": what}, field="reason")
-    return reason
 
 
 # --- Requests and Support Unit decisions about a member (§2, §3.3) ----------------------------
@@ -830,7 +742,7 @@ def months_of_term_left(*, joined_on: date, term_ends_on: date) -> int:
 
 def term_left_is_short(*, joined_on: date, term_ends_on: date) -> bool:
     """Fewer than 16 months of the term remain on the join date (§2; §3.0 month arithmetic)."""
-    from members.rules import add_months
+    from ogplocal.dates import add_months
 
     return term_ends_on < add_months(joined_on, MONTHS_OF_TERM_EXPECTED)
 
@@ -872,8 +784,8 @@ def create_member(
     from django.core.exceptions import ValidationError
 
     from members.models import Term
-    from members.rules import add_months
     from members.tenancy import is_support_unit
+    from ogplocal.dates import add_months
 
     if not is_support_unit(actor):
         raise ActionRefused(str(SUPPORT_UNIT_ONLY))

@@ -7,10 +7,9 @@ Celery job calls, batch by batch, so it stays a plain function.
 
 from __future__ import annotations
 
-import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -20,15 +19,15 @@ from django.utils import timezone
 from members import rules
 from members.loader import load_facts
 from members.models import Jurisdiction, StatusChange, User
-from members.services import save_recorded
+from ogplocal.dates import local_today
 from ogplocal.exceptions import ActionRefused
+from ogplocal.history import save_recorded
 
 __all__ = [
     "BATCH_SIZE",
     "MemberEvaluation",
     "evaluate_members",
     "evaluation_of",
-    "local_today",
     "save_evaluations",
 ]
 
@@ -48,16 +47,6 @@ class MemberEvaluation:
     def as_dict(self) -> dict[str, Any]:
         """One element of `evaluate_status --json` (DESIGN.md §5)."""
         return {"jurisdiction": self.slug, **self.evaluation.as_dict()}
-
-
-def local_today(time_zone: str, *, now: datetime | None = None) -> date:
-    """Today in a jurisdiction's time zone (DESIGN.md §2: every "today" of the rules is local)."""
-    moment = now or timezone.now()
-    try:
-        zone = zoneinfo.ZoneInfo(time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    return moment.astimezone(zone).date()
 
 
 def by_local_today(

@@ -8,11 +8,15 @@ get tenant objects only through `Model.objects.restrict(user, action)` (as NetBo
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, cast
 
+from allauth.mfa.models import Authenticator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from ogplocal.exceptions import ActionRefused
+from ogplocal.records import RefusesBulkDelete
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -75,11 +79,13 @@ def has_two_factor(user: User | AnonymousUser | None) -> bool:
     Support Unit's views and `restrict()` share."""
     cached = getattr(user, "_has_totp", None)
     if cached is None:
-        from members.middleware import has_totp
-
         cached = has_totp(user)
         user._has_totp = cached  # type: ignore[union-attr]
     return bool(cached)
+
+
+def has_totp(user: object) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 def roles_granting(action: Action) -> list[str]:
@@ -119,8 +125,6 @@ class RestrictedQuerySet(models.QuerySet[Any]):
         return f"{self.jurisdiction_path}__in" if self.jurisdiction_path else "pk__in"
 
     def _granted(self, user: User | AnonymousUser | None, action: Action) -> Q:
-        from members.models import Jurisdiction, Membership
-
         public = self.public_filter() if action == Action.VIEW else NO_ROW
         if user is None or not user.is_authenticated or not user.is_active or public == EVERY_ROW:
             return public
@@ -130,14 +134,48 @@ class RestrictedQuerySet(models.QuerySet[Any]):
         granted = public
         roles = roles_granting(action)
         if roles:
-            own = Membership.objects.filter(user=user, role__in=roles).values("jurisdiction_id")
+            # Through the user's own relations: this module sits below the models it restricts.
+            own = user.memberships.filter(role__in=roles).values("jurisdiction_id")
             granted |= Q(**{lookup: own})
         if action in MONITORING_BODY_ACTIONS:
-            selected = Jurisdiction.objects.filter(monitoring_bodies__members__user=user).values(
-                "pk"
-            )
+            selected = user.monitoring_bodies.values("body__selected_jurisdictions")
             body_q = Q(**{lookup: selected})
             if action != Action.ASSESS:
                 body_q &= self.monitoring_body_filter()
             granted |= body_q
         return granted
+
+
+class SubmittedQuerySet(RefusesBulkDelete, RestrictedQuerySet):
+    """The restricted queryset of a submitted record: what a user may do, and no bulk delete."""
+
+
+def permitted_row[Row: models.Model](
+    model: type[Row],
+    *,
+    actor: User,
+    action: Action,
+    pk: Any,
+    refusal: str,
+    lock: bool = False,
+    related: tuple[str, ...] = (),
+) -> Row:
+    """The row `pk` of `model` if `actor` may do `action` on it, else ActionRefused(`refusal`).
+
+    With `lock`, the row is locked (SELECT ... FOR UPDATE) until the end of the transaction, so
+    two requests acting on it at once run one after the other. The restricted queryset is used as
+    a subquery because PostgreSQL refuses FOR UPDATE together with its DISTINCT.
+    """
+    manager: Any = model._default_manager
+    allowed = manager.restrict(actor, action).filter(pk=pk)
+    rows = (
+        manager.select_for_update(of=("self",)).filter(pk__in=allowed.values("pk"))
+        if lock
+        else allowed
+    )
+    if related:
+        rows = rows.select_related(*related)
+    row = rows.first()
+    if row is None:
+        raise ActionRefused(refusal)
+    return cast(Row, row)

@@ -28,12 +28,12 @@ from members.services import (
     accept_invitation,
     check_invitation,
     invite_person,
-    local_today,
     request_extension,
     request_voluntary_inactivity,
 )
 from members.tenancy import Action, has_two_factor, is_staff_member
 from ogplocal.access import Policy, access_policy
+from ogplocal.dates import local_today
 from ogplocal.exceptions import ActionRefused
 from ogplocal.public_cache import public_page
 

@@ -9,8 +9,6 @@ from django.db import models
 from django.db.models.signals import pre_delete
 from django.utils.translation import gettext as _
 
-from members.tenancy import RestrictedQuerySet
-
 
 class HardDeleteRefused(Exception):
     """Raised by every code path that would delete a submitted record."""
@@ -27,8 +25,9 @@ def refuse_delete(model: type[models.Model] | models.Model) -> NoReturn:
     )
 
 
-class SubmittedQuerySet(RestrictedQuerySet):
-    """A restricted queryset whose bulk delete is refused."""
+class RefusesBulkDelete(models.QuerySet[Any]):
+    """A queryset whose bulk delete is refused (members.tenancy.SubmittedQuerySet adds the
+    restriction to what a user may do)."""
 
     def delete(self) -> NoReturn:  # type: ignore[override]
         refuse_delete(self.model)

@@ -15,7 +15,7 @@ from django.core import mail
 from django.test import Client
 
 from members.demo import DEMO_PASSWORD, DEMO_SUPPORT_TOTP_SECRET, load_demo
-from members.middleware import has_totp
+from members.tenancy import has_totp
 from tests.conftest import Tenant, client_for
 from tests.factories import PASSWORD, StaffFactory
 

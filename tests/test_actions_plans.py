@@ -21,8 +21,8 @@ from action_plans.services import (
     update_plan,
 )
 from members.models import Jurisdiction, Term, User
-from members.services import local_today
 from members.tenancy import Role
+from ogplocal.dates import local_today
 from ogplocal.exceptions import ActionRefused
 from tests.conftest import Tenant
 from tests.factories import (

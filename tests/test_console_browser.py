@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from commitments.models import Commitment
 from members.demo import load_demo
 from members.models import User
-from members.services import save_recorded
+from ogplocal.history import save_recorded
 from tests.browser.conftest import page, screenshot  # noqa: F401  (the Chromium page fixture)
 from tests.factories import PASSWORD, StaffFactory
 from tests.test_accounts import current_code

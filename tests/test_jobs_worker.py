@@ -36,9 +36,9 @@ from django.conf import settings
 from django.db import connection
 
 from members.models import Jurisdiction, Notification
-from members.status import local_today
 from members.tenancy import Role
 from ogplocal.celery import app
+from ogplocal.dates import local_today
 from tests.factories import JurisdictionFactory, MembershipFactory, StaffFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]

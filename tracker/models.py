@@ -10,10 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from commitments.models import Commitment
-from members.tenancy import NO_ROW
-from ogplocal.records import SubmittedQuerySet, SubmittedRecord
-
-QUARTER_PATTERN = r"^[0-9]{4}Q[1-4]$"
+from members.tenancy import NO_ROW, SubmittedQuerySet
+from ogplocal.dates import QUARTER_PATTERN
+from ogplocal.records import SubmittedRecord
 
 
 class Completion(models.TextChoices):

@@ -9,8 +9,8 @@ from typing import Any
 
 from action_plans.models import ActionPlan
 from commitments.models import Commitment
-from members.rules import Quarter, quarter_of
 from members.tenancy import Action
+from ogplocal.dates import Quarter, quarter_of
 from tracker.models import EvidenceFile, TrackerUpdate
 from tracker.services import is_reported_in
 

@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy as _l
 from action_plans.services import plan_today
 from commitments.models import Commitment
 from members.models import User
-from members.rules import Quarter, parse_quarter, quarter_deadline
-from members.services import KEEP, Keep, permitted_row, save_recorded
-from members.tenancy import Action
+from members.tenancy import Action, permitted_row
+from ogplocal.dates import Quarter, parse_quarter, quarter_deadline
 from ogplocal.exceptions import ActionRefused
+from ogplocal.history import KEEP, Keep, save_recorded
 from ogplocal.uploads import (
     TRACKER_EVIDENCE,
     DetectedType,

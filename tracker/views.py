@@ -18,10 +18,9 @@ from action_plans.forms import add_refusal
 from action_plans.models import ActionPlan
 from action_plans.views import plan_actions, workspace_jurisdiction, workspace_plan
 from commitments.models import Commitment
-from members.rules import Quarter, parse_quarter
-from members.services import local_today
 from members.tenancy import Action
 from ogplocal.access import Policy, access_policy
+from ogplocal.dates import Quarter, local_today, parse_quarter
 from ogplocal.exceptions import ActionRefused
 from ogplocal.uploads import download_response
 from tracker.forms import TrackerUpdateForm

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from members import rules
 from members.loader import load_facts
 from members.models import Jurisdiction
-from members.status import local_today
+from ogplocal.dates import local_today
 
 __all__ = [
     "DEADLINE_LABELS",

@@ -55,10 +55,10 @@ from members.services import (
     term_left_is_short,
     withdraw_override,
 )
-from members.status import local_today
 from members.tenancy import Action, Role
 from members.views import support_unit_required
 from ogplocal.access import Policy, access_policy
+from ogplocal.dates import local_today
 from ogplocal.exceptions import ActionRefused
 
 PAGE_SIZE = 25

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from members.middleware import has_totp
 from members.models import ApiToken, User
+from members.tenancy import has_totp
 from ogplocal.exceptions import ActionRefused
 
 # `last_used_at` is written at most once a minute per token, not on every request.

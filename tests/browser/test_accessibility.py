@@ -33,8 +33,7 @@ PUBLIC_PAGES = [
 def workspace_pages() -> list[str]:
     """One page of each type a Point of Contact works in, on the demo's Buenos Aires."""
     from action_plans.models import ActionPlan
-    from members.rules import quarter_of
-    from members.status import local_today
+    from ogplocal.dates import local_today, quarter_of
 
     plan = ActionPlan.objects.get(lead_jurisdiction__slug="buenos-aires", ref="plan-1")
     commitment = plan.commitments.order_by("ref").first()

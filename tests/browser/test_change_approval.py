@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from commitments.models import ChangeProposal, Commitment, CommitmentChange
-from members.status import local_today
+from ogplocal.dates import local_today
 from tests.browser.conftest import screenshot
 from tests.browser.test_workspace_flow import sign_in, sign_out
 from tests.conftest import Tenant

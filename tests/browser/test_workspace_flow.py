@@ -10,8 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from action_plans.models import ActionPlan
-from members.rules import quarter_of
-from members.status import local_today
+from ogplocal.dates import local_today, quarter_of
 from tests.browser.conftest import screenshot
 from tests.conftest import Tenant
 from tests.factories import PASSWORD

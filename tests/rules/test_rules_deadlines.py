@@ -14,10 +14,12 @@ from members.rules import (
     MeetingKind,
     Period,
     PlanFacts,
-    Quarter,
     TrackerUpdate,
-    add_months,
     evaluate,
+)
+from ogplocal.dates import (
+    Quarter,
+    add_months,
     format_quarter,
     parse_quarter,
     quarter_deadline,

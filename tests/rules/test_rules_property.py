@@ -17,18 +17,16 @@ from members.rules import (
     Override,
     Period,
     PlanFacts,
-    Quarter,
     Reinstatement,
     Status,
     TrackerUpdate,
     Transition,
     VoluntaryInactivity,
-    add_months,
     evaluate,
     evaluate_with_timeline,
-    quarter_of,
     status_timeline,
 )
+from ogplocal.dates import Quarter, add_months, quarter_of
 
 JOIN_FROM = date(2026, 1, 1)
 SPAN_DAYS = 1000  # long enough for inactive -> probation -> revoked and a plan's 12 months
