@@ -93,6 +93,12 @@ class Assessment(SubmittedRecord):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.plan}"
 
+    @property
+    def report_filename(self) -> str:
+        """The download name of the report: its kind and what it assesses."""
+        subject = self.commitment.ref if self.commitment_id else self.plan.ref  # type: ignore[union-attr]
+        return f"{self.kind}-{subject}"
+
 
 class AssessmentFileQuerySet(SubmittedQuerySet):
     """An annex is read by whoever may read its assessment."""

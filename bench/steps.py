@@ -159,8 +159,8 @@ def rules(options: argparse.Namespace) -> dict[str, Any]:
 
     from django.utils import timezone
 
-    from members.loader import load_facts
     from members.rules import evaluate
+    from portal.status.loader import load_facts
 
     today = timezone.localdate()
     queries = QueryCounter()

@@ -43,7 +43,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from action_plans.models import ActionPlan
-from members.explanations import STATUS_SUMMARIES, explain
 from members.language import recipient_language
 from members.models import (
     Jurisdiction,
@@ -56,9 +55,10 @@ from members.models import (
     User,
 )
 from members.rules import Deadline, DeadlineKind
-from members.status import BATCH_SIZE, evaluate_members, save_evaluations
 from members.tenancy import Role
 from ogplocal.dates import local_today
+from portal.status.evaluation import BATCH_SIZE, evaluate_members, save_evaluations
+from portal.status.explanations import STATUS_SUMMARIES, explain
 
 __all__ = [
     "MISSED_NOTICE_DAYS",

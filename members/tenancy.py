@@ -11,8 +11,10 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Self, cast
 
 from allauth.mfa.models import Authenticator
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from ogplocal.exceptions import ActionRefused
@@ -179,3 +181,10 @@ def permitted_row[Row: models.Model](
     if row is None:
         raise ActionRefused(refusal)
     return cast(Row, row)
+
+
+def support_unit_required(request: HttpRequest) -> None:
+    if not is_staff_member(request.user):
+        raise PermissionDenied(_("This page is for OGP Support Unit staff."))
+    if not has_two_factor(request.user):  # the middleware redirects first; this keeps the view safe
+        raise PermissionDenied(_("Set up two-factor authentication first."))

@@ -28,13 +28,13 @@ def local_today(zone: str | HasTimeZone, *, now: datetime | None = None) -> date
     `zone` is a jurisdiction (anything with a `time_zone`) or a zone's name; an unknown name counts
     as UTC.
     """
-    time_zone = zone if isinstance(zone, str) else zone.time_zone
+    name = zone if isinstance(zone, str) else zone.time_zone
     moment = now or timezone.now()
     try:
-        zone = zoneinfo.ZoneInfo(time_zone)
+        tz = zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    return moment.astimezone(zone).date()
+        tz = zoneinfo.ZoneInfo("UTC")
+    return moment.astimezone(tz).date()
 
 
 @lru_cache(maxsize=1 << 16)

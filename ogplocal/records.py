@@ -25,11 +25,13 @@ def refuse_delete(model: type[models.Model] | models.Model) -> NoReturn:
     )
 
 
-class RefusesBulkDelete(models.QuerySet[Any]):
+class RefusesBulkDelete:
     """A queryset whose bulk delete is refused (members.tenancy.SubmittedQuerySet adds the
     restriction to what a user may do)."""
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    model: type[models.Model]
+
+    def delete(self) -> NoReturn:
         refuse_delete(self.model)
 
     def _raw_delete(self, using: Any) -> NoReturn:

@@ -14,8 +14,8 @@ from allauth.mfa.totp.internal.auth import (
 from django.core import mail
 from django.test import Client
 
-from members.demo import DEMO_PASSWORD, DEMO_SUPPORT_TOTP_SECRET, load_demo
 from members.tenancy import has_totp
+from portal.exchange.demo import DEMO_PASSWORD, DEMO_SUPPORT_TOTP_SECRET, load_demo
 from tests.conftest import Tenant, client_for
 from tests.factories import PASSWORD, StaffFactory
 

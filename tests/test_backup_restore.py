@@ -29,8 +29,8 @@ from django.conf import settings
 from django.db import connection
 from psycopg2 import sql
 
-from members.demo import load_demo
-from members.status import evaluate_members
+from portal.exchange.demo import load_demo
+from portal.status.evaluation import evaluate_members
 from tests.conftest import IN_CI
 
 pytestmark = [

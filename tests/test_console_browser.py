@@ -8,9 +8,9 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from playwright.sync_api import Page, expect
 
 from commitments.models import Commitment
-from members.demo import load_demo
 from members.models import User
 from ogplocal.history import save_recorded
+from portal.exchange.demo import load_demo
 from tests.browser.conftest import page, screenshot  # noqa: F401  (the Chromium page fixture)
 from tests.factories import PASSWORD, StaffFactory
 from tests.test_accounts import current_code

@@ -12,9 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from members import rules
-from members.console.forecast import deadline_rows, forecast, overdue_deadlines
-from members.exchange import import_exchange
 from members.models import Jurisdiction, User
+from portal.exchange.exchange import import_exchange
+from portal.status.forecast import deadline_rows, forecast, overdue_deadlines
 from tests.conftest import client_for
 
 NOW = datetime(2026, 12, 20, 12, tzinfo=UTC)
@@ -144,7 +144,7 @@ def test_forecast_90_days(known: None) -> None:
 
 def test_a_forecast_change_happens_as_forecast(known: None) -> None:
     """The forecast is the rules at a later date: evaluating on the forecast day agrees."""
-    from members.loader import load_facts
+    from portal.status.loader import load_facts
 
     facts = {f.slug: f for f in load_facts().values()}
     for slug, on, _, status, reasons in [ALPHA, BRAVO, ECHO_BACK, ECHO_LATE]:

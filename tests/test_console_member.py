@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 
 from commitments.models import Commitment, PolicyArea
 from members.models import User
-from members.status import save_evaluations
 from ogplocal.history import save_recorded
+from portal.status.evaluation import save_evaluations
 from tests.conftest import Tenant, client_for
 from tests.factories import (
     ActionPlanFactory,

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from members.demo_data import EXPECTED_REASONS, EXPECTED_STATUSES, demo_exchange
-from members.exchange import import_exchange
-from members.loader import load_facts
 from members.rules import evaluate
+from portal.exchange.demo_data import EXPECTED_REASONS, EXPECTED_STATUSES, demo_exchange
+from portal.exchange.exchange import import_exchange
+from portal.status.loader import load_facts
 
 pytestmark = pytest.mark.django_db
 

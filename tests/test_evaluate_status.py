@@ -11,10 +11,10 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from members.exchange import import_exchange
 from members.models import Jurisdiction, StatusChange
-from members.status import save_evaluations
 from ogplocal.exceptions import ActionRefused
+from portal.exchange.exchange import import_exchange
+from portal.status.evaluation import save_evaluations
 from tracker.models import TrackerUpdate
 
 

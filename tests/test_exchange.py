@@ -17,13 +17,6 @@ from django.db import transaction
 from action_plans.models import ActionPlan, Endorsement, Meeting
 from assessments.models import Assessment
 from commitments.models import Commitment, Milestone
-from members.exchange import (
-    ExchangeRefused,
-    export_exchange,
-    import_exchange,
-    parse_exchange_json,
-    validate_exchange,
-)
 from members.models import (
     ExtensionRequest,
     Jurisdiction,
@@ -32,6 +25,13 @@ from members.models import (
     StatusOverride,
     Term,
     VoluntaryInactivityRequest,
+)
+from portal.exchange.exchange import (
+    ExchangeRefused,
+    export_exchange,
+    import_exchange,
+    parse_exchange_json,
+    validate_exchange,
 )
 from tracker.models import TrackerUpdate
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from members import rules
-from members.loader import LOADER_QUERIES, load_facts
 from members.models import Jurisdiction
+from portal.status.loader import LOADER_QUERIES, load_facts
 from tests.factories import (
     ActionPlanFactory,
     AssessmentFactory,

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from members.loader import load_facts
+from portal.status.loader import load_facts
 from tests.factories import ActionPlanFactory, JurisdictionFactory
 
 pytestmark = pytest.mark.django_db

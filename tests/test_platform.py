@@ -14,8 +14,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client, override_settings
 
-from members.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from members.models import Jurisdiction, Membership, User
+from portal.exchange.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from tests.conftest import IN_CI, Tenant, client_for
 
 ROOT = Path(settings.BASE_DIR)

@@ -24,8 +24,8 @@ from django.template.loader import render_to_string
 from django.test import Client, override_settings
 
 from action_plans.pdf import plan_document
-from action_plans.views import plan_calendar_svg
 from members.models import User
+from portal.workspace.plans import plan_calendar_svg
 from tests.conftest import Tenant, client_for
 from tests.factories import PASSWORD, ActionPlanFactory, CommitmentFactory, StaffFactory
 

@@ -20,9 +20,9 @@ from action_plans.models import ActionPlan, LetterOfSupport, Meeting
 from action_plans.services import record_letter_of_support, record_meeting
 from commitments.models import Commitment
 from members.models import User
-from members.opendata import DATASETS
 from ogplocal.exceptions import ActionRefused
 from ogplocal.records import HardDeleteRefused
+from portal.exchange.opendata import DATASETS
 from tests.conftest import Tenant, client_for
 from tests.factories import MINIMAL_PDF, docx_bytes, ready_plan, upload
 from tracker.models import MAX_EVIDENCE_FILES, EvidenceFile, TrackerUpdate

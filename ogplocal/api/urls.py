@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from ogplocal.api import docs, public, schema, token_views, views
+from ogplocal.api import docs, schema, token_views, views
+from portal.public import api as public
 
 # Defined (so registered with drf-spectacular) by importing it.
 SCHEMA_EXTENSIONS = (schema.TokenScheme,)

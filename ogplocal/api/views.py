@@ -21,7 +21,6 @@ from action_plans import services as plan_services
 from action_plans.models import ActionPlan, Endorsement, Meeting
 from assessments.models import Assessment
 from assessments.services import add_assessment_annexes, publish_assessment, record_assessment
-from assessments.views import report_filename
 from commitments import services as commitment_services
 from commitments.models import ChangeProposal, Commitment, Milestone
 from members import services as member_services
@@ -32,12 +31,12 @@ from members.models import (
     StatusOverride,
     VoluntaryInactivityRequest,
 )
-from members.status import evaluate_members
 from members.tenancy import Action
 from ogplocal.access import Policy
 from ogplocal.api import serializers as s
 from ogplocal.api.base import TenantViewSet
 from ogplocal.uploads import download_response
+from portal.status.evaluation import evaluate_members
 from tracker.models import TrackerUpdate
 from tracker.services import correct_tracker_update, save_tracker_update
 
@@ -663,7 +662,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         )
         if not assessment.report or not (assessment.published or visible.exists()):
             raise Http404
-        return download_response(assessment.report.name, filename=report_filename(assessment))
+        return download_response(assessment.report.name, filename=assessment.report_filename)
 
 
 class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "commitments",
     "tracker",
     "assessments",
+    "portal",
 ]
 
 MIDDLEWARE = [

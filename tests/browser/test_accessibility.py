@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page
 
-from members.demo import DEMO_PASSWORD, load_demo
+from portal.exchange.demo import DEMO_PASSWORD, load_demo
 from tests.browser.conftest import screenshot
 
 pytestmark = [

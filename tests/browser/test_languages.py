@@ -20,9 +20,9 @@ from django.conf import settings
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
-from members.demo import DEMO_PASSWORD, load_demo
 from members.models import User
 from ogplocal import catalogues
+from portal.exchange.demo import DEMO_PASSWORD, load_demo
 from tests.browser.conftest import screenshot
 
 pytestmark = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from members.demo import DEMO_PASSWORD, load_demo
+from portal.exchange.demo import DEMO_PASSWORD, load_demo
 from tests.browser.conftest import screenshot
 
 # serialized_rollback: the flush after a transactional test must not lose the seeded taxonomy.
