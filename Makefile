@@ -1,5 +1,5 @@
 # The two commands of README.md: `make run` and `make test`. Both install what is missing first.
-.PHONY: install run test lint typecheck check demo clean bench loadtest
+.PHONY: install run test lint typecheck imports check demo clean bench loadtest
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -38,7 +38,11 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy .
 
-check: lint typecheck
+# The layers of docs/architecture.md (import-linter's contracts in pyproject.toml).
+imports: install
+	$(VENV)/bin/lint-imports
+
+check: lint typecheck imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean:

@@ -36,6 +36,7 @@ STYLESHEET = "static/css/plan-pdf.css"
 
 def plan_document(html: str) -> Any:
     """The laid-out WeasyPrint document of the plan's HTML, with the PDF stylesheet."""
+    # WeasyPrint loads Pango and its fonts (about 1 s): only a process that renders a PDF pays.
     from weasyprint import CSS, HTML
 
     stylesheet = CSS(filename=str(settings.BASE_DIR / STYLESHEET), url_fetcher=_no_fetch)

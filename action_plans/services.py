@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -27,7 +27,6 @@ from action_plans.requirements import (
     minimum_requirements,
     missing_requirements,
 )
-from commitments.models import Commitment
 from members.models import Jurisdiction, MonitoringBody, Term, User
 from members.rules import JurisdictionFacts, Period, plan_period_problems
 from members.services import point_of_contact_emails, send_after_commit, support_unit_emails
@@ -44,6 +43,11 @@ from ogplocal.uploads import (
     shown_name,
     validate_upload,
 )
+
+if TYPE_CHECKING:
+    # Only a type: commitments sit above plans, which reach them through `plan.commitments`.
+    from commitments.models import Commitment
+
 
 NOT_EDITOR = _l("Only the plan's Point of Contact or government officers may change it.")
 NOT_SUBMITTER = _l("Only the plan's Point of Contact may submit it.")
@@ -368,7 +372,7 @@ def submit_plan(
             commitment.added_on = today
         bulk_update_with_history(
             commitments,
-            Commitment,
+            plan.commitments.model,
             ["added_on"],
             default_user=actor,
             default_change_reason="added with the plan's submission",

@@ -50,6 +50,7 @@ def seed_policy_areas(policy_area_model: Any = None) -> None:
     The data migration passes its historical model; `load_demo` calls it with none.
     """
     if policy_area_model is None:
+        # The data migration imports this module before the app's models may be imported.
         from commitments.models import PolicyArea
 
         policy_area_model = PolicyArea

@@ -7,9 +7,11 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self) -> None:
-        from members import signals
-        from ogplocal.public_cache import connect_invalidation
-        from ogplocal.records import protect_many_to_many_links
+        # These modules define or import models, which Django allows only once every app's config
+        # is loaded: ready() is where its documentation connects signals.
+        from members import signals  # models: see above
+        from ogplocal.public_cache import connect_invalidation  # models: see above
+        from ogplocal.records import protect_many_to_many_links  # models: see above
 
         connect_invalidation()
         signals.connect()

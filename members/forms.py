@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from members.models import User
 from members.tenancy import Role
 
 
@@ -45,8 +46,6 @@ class AcceptInvitationForm(forms.Form):
         if first and second and first != second:
             self.add_error("password2", _("The two passwords differ."))
         elif first:
-            from members.models import User
-
             try:
                 password_validation.validate_password(
                     first, User(email=self.email, name=cleaned.get("name", ""))

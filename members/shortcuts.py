@@ -1,4 +1,4 @@
-"""What every page about a jurisdiction starts with: the jurisdiction, if the person may act there."""
+"""What every page about a jurisdiction starts with: the jurisdiction, if the person may act."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models.signals import post_save, pre_save
 
 from members.models import User
+from members.services import end_sessions
 
 
 def _remember_was_active(sender: type[User], instance: User, **kwargs: Any) -> None:
@@ -23,8 +24,6 @@ def _end_sessions_when_deactivated(sender: type[User], instance: User, **kwargs:
     # anonymous anyway (ModelBackend refuses inactive users); ending the sessions also keeps an
     # old session from coming back if the account is made active again.
     if getattr(instance, "_was_active", None) and not instance.is_active:
-        from members.services import end_sessions
-
         # At once, not on commit: ending a session of a save that is then rolled back only
         # asks the person to sign in again.
         end_sessions(user=instance)

@@ -17,6 +17,7 @@ from members.forms import (
 from members.models import (
     Invitation,
     Notification,
+    User,
 )
 from members.services import (
     accept_invitation,
@@ -98,8 +99,6 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _account_exists(email: str) -> bool:
-    from members.models import User
-
     return User.objects.filter(email__iexact=email).exists()
 
 

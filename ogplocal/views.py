@@ -24,6 +24,7 @@ def database_state() -> str:
 def redis_state() -> str:
     if not settings.REDIS_URL:
         return "not configured"
+    # The Redis client is only needed where REDIS_URL is set (`make run` has none).
     import redis
 
     try:

@@ -14,6 +14,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 from django.utils import timezone
 
+from commitments.taxonomy import seed_policy_areas
 from members.models import (
     Jurisdiction,
     Membership,
@@ -22,6 +23,9 @@ from members.models import (
     User,
 )
 from members.tenancy import Role
+from portal.exchange.demo_data import DEMO_MONITORING_BODY, demo_exchange
+from portal.exchange.exchange import import_exchange
+from portal.status.evaluation import save_evaluations
 
 DEMO_PASSWORD = "OpenGov-demo-2026"
 # Base32, as authenticator apps take it; README.md documents it so a newcomer can sign in as staff.
@@ -37,7 +41,6 @@ class DemoAccount:
     support_unit: bool = False
 
 
-DEMO_MONITORING_BODY = "Observatorio de Gobierno Abierto (demo)"
 DEMO_ACCOUNTS = (
     DemoAccount("poc@demo.ogplocal.org", "Lucía Fernández", (("buenos-aires", Role.POC),)),
     DemoAccount("officer@demo.ogplocal.org", "Martín Sosa", (("buenos-aires", Role.OFFICER),)),
@@ -56,15 +59,10 @@ DEMO_ACCOUNTS = (
 def load_demo(today: date | None = None) -> dict[str, int]:
     """Load the demo members (once) and the demo accounts, then evaluate every status.
 
-    The members are imported from `members.demo_data.demo_exchange(today)` only when none of them
-    exists yet: a database that has them keeps its data as it is (a later run changes nothing but
-    the statuses, evaluated as of `today`). Delete db.sqlite3 for a fresh demo.
+    The members are imported from `portal.exchange.demo_data.demo_exchange(today)` only when none
+    of them exists yet: a database that has them keeps its data as it is (a later run changes
+    nothing but the statuses, evaluated as of `today`). Delete db.sqlite3 for a fresh demo.
     """
-    from commitments.taxonomy import seed_policy_areas
-    from portal.exchange.demo_data import demo_exchange
-    from portal.exchange.exchange import import_exchange
-    from portal.status.evaluation import save_evaluations
-
     seed_policy_areas()  # reference data a flushed database may lack
     today = today or timezone.localdate()
     data = demo_exchange(today)

@@ -14,7 +14,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from ogplocal.dates import Quarter, add_months, quarter_of
-from portal.exchange.demo import DEMO_MONITORING_BODY
+
+DEMO_MONITORING_BODY = "Observatorio de Gobierno Abierto (demo)"
 
 Record = dict[str, Any]
 

@@ -27,16 +27,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_countries import countries
 
+from action_plans.calendar import calendar_data, draw_calendar
 from action_plans.models import ActionPlan
+from assessments.models import Assessment
 from commitments.models import Commitment, PolicyArea
 from members.models import Jurisdiction, Status
 from members.tenancy import Action
 from ogplocal.access import Policy, access_policy
+from ogplocal.dates import local_today
 from ogplocal.public_cache import derived, public_page
 from portal.exchange.exchange import export_exchange
 from portal.exchange.opendata import DATASETS
 from portal.public.charts import Bar, bar_chart, progress_bar
-from portal.status.explanations import STATUS_SUMMARIES
+from portal.status.evaluation import evaluation_of
+from portal.status.explanations import REASONS, STATUS_SUMMARIES
+from tracker.models import TrackerUpdate
 
 PAGE_SIZE = 24
 
@@ -283,8 +288,6 @@ def member_page(request: HttpRequest, slug: str) -> HttpResponse:
     Only what is public, whoever asks (`restrict(None, ...)`): a Point of Contact sees here what
     the public sees; drafts stay in the workspace.
     """
-    from ogplocal.dates import local_today
-
     member = get_object_or_404(Jurisdiction.objects.restrict(None, Action.VIEW), slug=slug)
     today = local_today(member.time_zone)
     # The content is the same for every reader (only what is public): rendered once per member,
@@ -299,12 +302,6 @@ def member_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _member_content(member: Jurisdiction, today: date) -> SafeString:
     """The member page's content: status and why, plans, calendar, commitments, assessments."""
-    from action_plans.calendar import calendar_data, draw_calendar
-    from assessments.models import Assessment
-    from portal.status.evaluation import evaluation_of
-    from portal.status.explanations import REASONS
-    from tracker.models import TrackerUpdate
-
     updates = Prefetch(
         "updates",
         queryset=TrackerUpdate.objects.restrict(None, Action.VIEW).order_by("quarter"),

@@ -21,6 +21,7 @@ from members.models import Jurisdiction, StatusChange, User
 from ogplocal.dates import local_today
 from ogplocal.exceptions import ActionRefused
 from ogplocal.history import save_recorded
+from ogplocal.public_cache import derived
 from portal.status.loader import load_facts
 
 __all__ = [
@@ -82,7 +83,6 @@ def evaluation_of(jurisdiction_id: int, as_of: date) -> rules.Evaluation | None:
     the cache until any of the portal's data changes (`ogplocal.public_cache.derived`): the member
     page and the workspace home evaluate on every request, and loading the facts was a quarter of
     their time at 10,000 members (issue 11)."""
-    from ogplocal.public_cache import derived
 
     def compute() -> rules.Evaluation | None:
         facts = load_facts(Jurisdiction.objects.filter(pk=jurisdiction_id)).get(jurisdiction_id)

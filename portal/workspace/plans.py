@@ -28,6 +28,7 @@ from action_plans.forms import (
     add_refusal,
 )
 from action_plans.models import ActionPlan, LetterOfSupport, Meeting
+from action_plans.pdf import render_plan_pdf
 from commitments.services import commitment_slots
 from members.models import Jurisdiction
 from members.shortcuts import workspace_jurisdiction
@@ -407,8 +408,6 @@ def minutes_download(request: HttpRequest, slug: str, pk: int, meeting_id: int) 
 @require_GET
 def plan_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The plan as a PDF: strategy, commitments, milestones and the plan calendar."""
-    from action_plans.pdf import render_plan_pdf
-
     jurisdiction = workspace_jurisdiction(request, slug, Action.VIEW_PRIVATE)
     plan = workspace_plan(request, jurisdiction, pk, Action.VIEW_PRIVATE)
     today = local_today(jurisdiction)

@@ -23,9 +23,11 @@ from django.utils.translation import ngettext
 from action_plans.models import ActionPlan, Endorsement, LetterOfSupport, Meeting
 from action_plans.requirements import Requirement, commitment_limit, minimum_requirements
 from commitments.models import ChangeProposal, Commitment, Milestone
+from commitments.services import change_window_closes
 from members.models import Jurisdiction, Status
-from members.tenancy import Action
+from members.tenancy import Action, is_support_unit
 from ogplocal.dates import parse_quarter
+from ogplocal.public_cache import derived
 from portal.status.evaluation import evaluation_of
 from portal.status.explanations import STATUS_SUMMARIES, explain
 from tracker.models import TrackerUpdate
@@ -95,8 +97,6 @@ def workspace_plans(user: Person, jurisdiction: Jurisdiction) -> list[ActionPlan
     the value stale. The caller has already checked that `user` may read the jurisdiction's
     private data.
     """
-    from members.tenancy import is_support_unit
-    from ogplocal.public_cache import derived
 
     def compute() -> list[ActionPlan]:
         return list(
@@ -498,8 +498,6 @@ def needs_attention(
 
 def _proposals_to_decide(slug: str, plan: ActionPlan, user: Person, today: date) -> list[Attention]:
     """A stakeholder's pending change proposals of the plan that can still be approved."""
-    from commitments.services import change_window_closes
-
     proposals = (
         ChangeProposal.objects.restrict(user, Action.ENDORSE)
         .filter(commitment__plan=plan, state=ChangeProposal.State.PENDING)

@@ -26,6 +26,14 @@ from members.tenancy import Action
 from ogplocal.access import Policy, access_policy
 from ogplocal.dates import local_today
 from ogplocal.exceptions import ActionRefused
+from portal.workspace.plans import allowed_actions
+from portal.workspace.selectors import (
+    current_plan,
+    latest_update,
+    member_overview,
+    needs_attention,
+    workspace_plans,
+)
 
 
 @access_policy(Policy.TENANT)
@@ -34,15 +42,6 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
     """The workspace home (issue 4, item 1): status with its since-date and reasons in plain
     words, what is due next and overdue (the rules engine), the current plan with its commitments
     and their latest progress, what needs the person's attention, and the team."""
-    from portal.workspace.plans import allowed_actions
-    from portal.workspace.selectors import (
-        current_plan,
-        latest_update,
-        member_overview,
-        needs_attention,
-        workspace_plans,
-    )
-
     jurisdiction = get_object_or_404(
         Jurisdiction.objects.restrict(request.user, Action.VIEW_PRIVATE).prefetch_related(
             "memberships__user", "terms"
@@ -128,7 +127,6 @@ def workspace_requests(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("workspace_requests", slug=jurisdiction.slug)
         elif kind not in {"extension", "voluntary"}:
             raise Http404
-    from portal.workspace.plans import allowed_actions
 
     context = {
         "jurisdiction": jurisdiction,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -38,12 +39,7 @@ class Command(BaseCommand):
             except ActionRefused as refused:
                 raise CommandError(refused.message) from None
         try:
-            if name == "-":
-                import sys
-
-                text = sys.stdin.read()
-            else:
-                text = Path(name).read_text(encoding="utf-8")
+            text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as problem:
             raise CommandError(f"{name}: cannot read the file: {problem}") from None
         try:
