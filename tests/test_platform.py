@@ -89,7 +89,7 @@ def test_the_served_application_freezes_what_it_loaded(module: str) -> None:
     every object so far out of the garbage collector's full collections (issue 11)."""
     code = (
         "import gc, sys; import " + module + " as served; "
-        "print(gc.get_freeze_count(), 'members.public_views' in sys.modules)"
+        "print(gc.get_freeze_count(), 'portal.public.views' in sys.modules)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
