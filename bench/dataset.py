@@ -1,6 +1,6 @@
 """The benchmark's synthetic data set, built with bulk inserts (issue 11).
 
-N jurisdictions named after real OGP Local members (`../shared/data/`), each with one submitted
+N jurisdictions named after real OGP Local members (`data/`), each with one submitted
 plan, 5 commitments titled and tagged like real ones and 12 quarters of tracker updates: 10,000
 members make 50,000 commitments and 600,000 updates. Dates are relative to the day of the build,
 so the members show a mix of statuses whatever the date: most are up to date; every 10th started
@@ -27,7 +27,7 @@ from django.utils.text import slugify
 
 from ogplocal.dates import Quarter, add_months
 
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+DATA = Path(__file__).resolve().parent.parent / "data"
 BENCH_POC_EMAIL = "poc@bench.ogplocal.org"
 COMMITMENTS = 5
 QUARTERS = 12
