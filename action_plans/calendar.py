@@ -21,10 +21,12 @@ from html import escape
 from typing import Any, Protocol
 
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
+from members.rules import DeadlineKind
 from ogplocal.dates import add_months, parse_quarter, quarter_deadline, quarter_of
 
 
@@ -116,9 +118,9 @@ BAR_WORDS = {
 }
 ROW_PLAN = _l("Action plan period")
 ROW_TRACKER = _l("Tracker updates")
-ROW_INCEPTION = _l("Inception assessment")
+ROW_INCEPTION = capfirst(DeadlineKind.INCEPTION_ASSESSMENT.label)
 ROW_END_OF_COMMITMENT = _l("End-of-commitment assessments")
-ROW_FINAL = _l("Final learning exercise")
+ROW_FINAL = capfirst(DeadlineKind.FINAL_LEARNING_EXERCISE.label)
 
 
 def _day(day: date) -> str:
@@ -432,10 +434,10 @@ def calendar_data(
     final: list[Mark] = []
     tracker: list[Mark] = []
     for deadline in deadlines:
-        kind = str(deadline.kind)
+        kind = deadline.kind
         ref = deadline.ref or ""
         state = _state(deadline.due, deadline.met_on, today)
-        if kind == "inception_assessment" and ref in refs:
+        if kind == DeadlineKind.INCEPTION_ASSESSMENT and ref in refs:
             inception.append(
                 Mark(
                     deadline.due,
@@ -443,7 +445,7 @@ def calendar_data(
                     _text(str(ROW_INCEPTION), deadline.due, state, deadline.met_on),
                 )
             )
-        elif kind == "final_learning_exercise" and ref in refs:
+        elif kind == DeadlineKind.FINAL_LEARNING_EXERCISE and ref in refs:
             final.append(
                 Mark(
                     deadline.due,
@@ -451,7 +453,7 @@ def calendar_data(
                     _text(str(ROW_FINAL), deadline.due, state, deadline.met_on),
                 )
             )
-        elif kind == "end_of_commitment_assessment" and ref.split("/", 1)[0] in refs:
+        elif kind == DeadlineKind.END_OF_COMMITMENT_ASSESSMENT and ref.split("/", 1)[0] in refs:
             end_of_commitment.append(
                 Mark(
                     deadline.due,
@@ -465,7 +467,7 @@ def calendar_data(
                     ),
                 )
             )
-        elif kind == "tracker_update" and ref:
+        elif kind == DeadlineKind.TRACKER_UPDATE and ref:
             quarter = parse_quarter(ref)
             if first_quarter <= quarter <= last_quarter:
                 tracker.append(

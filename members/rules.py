@@ -22,8 +22,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _l
 
 from ogplocal.dates import Quarter, add_months, parse_quarter, quarter_of
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 __all__ = [
     "CommitmentFacts",
@@ -91,6 +97,30 @@ class DeadlineKind(StrEnum):
     TRACKER_UPDATE = "tracker_update"
     CHANGE_WINDOW = "change_window"
     REVOCATION = "revocation"
+
+    @property
+    def label(self) -> StrPromise:
+        """The kind in words, in the reader's language (lower case, as inside a sentence)."""
+        return _DEADLINE_LABELS[self]
+
+    @property
+    def can_be_met(self) -> bool:
+        """Whether a member meets it by delivering something. The change window and revocation
+        are dates (§3.2: met "never"): shown as dates, never as overdue, met, late or missed."""
+        return self not in _DATES_ONLY
+
+
+_DEADLINE_LABELS: dict[DeadlineKind, StrPromise] = {
+    DeadlineKind.FIRST_PLAN: _l("first action plan"),
+    DeadlineKind.NEXT_PLAN: _l("next action plan"),
+    DeadlineKind.INCEPTION_ASSESSMENT: _l("inception assessment"),
+    DeadlineKind.END_OF_COMMITMENT_ASSESSMENT: _l("end-of-commitment assessment"),
+    DeadlineKind.FINAL_LEARNING_EXERCISE: _l("final learning exercise"),
+    DeadlineKind.TRACKER_UPDATE: _l("tracker update"),
+    DeadlineKind.CHANGE_WINDOW: _l("commitment change window closes"),
+    DeadlineKind.REVOCATION: _l("revocation"),
+}
+_DATES_ONLY = frozenset({DeadlineKind.CHANGE_WINDOW, DeadlineKind.REVOCATION})
 
 
 class MeetingKind(StrEnum):
