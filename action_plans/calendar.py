@@ -375,10 +375,16 @@ def calendar_data(
     deadlines: Iterable[DeadlineLike],
     today: date,
     commitments: Sequence[Any] | None = None,
+    *,
+    rules_ref: str | None = None,
 ) -> CalendarData:
     """The calendar of `plan` (an ActionPlan with its commitments prefetched, or anything shaped
-    like it) from the rules' deadlines of its jurisdiction. A draft plan has no deadlines yet:
-    they are drawn as expected from its dates (§3.2)."""
+    like it) from the rules' deadlines of one of its jurisdictions. A draft plan has no deadlines
+    yet: they are drawn as expected from its dates (§3.2).
+
+    `rules_ref` is the plan's ref in those deadlines (`portal.status.loader.rules_ref`): the
+    plan's own ref unless the rules tell it apart from another plan of that jurisdiction with the
+    same ref, a joint plan led by another member (`ref@lead-slug`). None: the plan's own ref."""
     commitments = list(plan.commitments.all()) if commitments is None else list(commitments)
     bars = tuple(
         Bar(
@@ -426,7 +432,7 @@ def calendar_data(
             rows=tuple(rows),
         )
 
-    refs = {plan.ref} | {r for r in (getattr(plan, "rules_ref", None),) if r}
+    ref_of_plan = rules_ref or plan.ref
     first_quarter = quarter_of(plan.submitted_on)
     last_quarter = quarter_of(plan.ends_on)
     inception: list[Mark] = []
@@ -437,7 +443,7 @@ def calendar_data(
         kind = deadline.kind
         ref = deadline.ref or ""
         state = _state(deadline.due, deadline.met_on, today)
-        if kind == DeadlineKind.INCEPTION_ASSESSMENT and ref in refs:
+        if kind == DeadlineKind.INCEPTION_ASSESSMENT and ref == ref_of_plan:
             inception.append(
                 Mark(
                     deadline.due,
@@ -445,7 +451,7 @@ def calendar_data(
                     _text(str(ROW_INCEPTION), deadline.due, state, deadline.met_on),
                 )
             )
-        elif kind == DeadlineKind.FINAL_LEARNING_EXERCISE and ref in refs:
+        elif kind == DeadlineKind.FINAL_LEARNING_EXERCISE and ref == ref_of_plan:
             final.append(
                 Mark(
                     deadline.due,
@@ -453,7 +459,10 @@ def calendar_data(
                     _text(str(ROW_FINAL), deadline.due, state, deadline.met_on),
                 )
             )
-        elif kind == DeadlineKind.END_OF_COMMITMENT_ASSESSMENT and ref.split("/", 1)[0] in refs:
+        elif (
+            kind == DeadlineKind.END_OF_COMMITMENT_ASSESSMENT
+            and ref.split("/", 1)[0] == ref_of_plan
+        ):
             end_of_commitment.append(
                 Mark(
                     deadline.due,
