@@ -21,10 +21,12 @@ from html import escape
 from typing import Any, Protocol
 
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
+from members.rules import DeadlineKind
 from ogplocal.dates import add_months, parse_quarter, quarter_deadline, quarter_of
 
 
@@ -116,9 +118,9 @@ BAR_WORDS = {
 }
 ROW_PLAN = _l("Action plan period")
 ROW_TRACKER = _l("Tracker updates")
-ROW_INCEPTION = _l("Inception assessment")
+ROW_INCEPTION = capfirst(DeadlineKind.INCEPTION_ASSESSMENT.label)
 ROW_END_OF_COMMITMENT = _l("End-of-commitment assessments")
-ROW_FINAL = _l("Final learning exercise")
+ROW_FINAL = capfirst(DeadlineKind.FINAL_LEARNING_EXERCISE.label)
 
 
 def _day(day: date) -> str:
@@ -373,10 +375,16 @@ def calendar_data(
     deadlines: Iterable[DeadlineLike],
     today: date,
     commitments: Sequence[Any] | None = None,
+    *,
+    rules_ref: str | None = None,
 ) -> CalendarData:
     """The calendar of `plan` (an ActionPlan with its commitments prefetched, or anything shaped
-    like it) from the rules' deadlines of its jurisdiction. A draft plan has no deadlines yet:
-    they are drawn as expected from its dates (§3.2)."""
+    like it) from the rules' deadlines of one of its jurisdictions. A draft plan has no deadlines
+    yet: they are drawn as expected from its dates (§3.2).
+
+    `rules_ref` is the plan's ref in those deadlines (`portal.status.loader.rules_ref`): the
+    plan's own ref unless the rules tell it apart from another plan of that jurisdiction with the
+    same ref, a joint plan led by another member (`ref@lead-slug`). None: the plan's own ref."""
     commitments = list(plan.commitments.all()) if commitments is None else list(commitments)
     bars = tuple(
         Bar(
@@ -424,7 +432,7 @@ def calendar_data(
             rows=tuple(rows),
         )
 
-    refs = {plan.ref} | {r for r in (getattr(plan, "rules_ref", None),) if r}
+    ref_of_plan = rules_ref or plan.ref
     first_quarter = quarter_of(plan.submitted_on)
     last_quarter = quarter_of(plan.ends_on)
     inception: list[Mark] = []
@@ -432,10 +440,10 @@ def calendar_data(
     final: list[Mark] = []
     tracker: list[Mark] = []
     for deadline in deadlines:
-        kind = str(deadline.kind)
+        kind = deadline.kind
         ref = deadline.ref or ""
         state = _state(deadline.due, deadline.met_on, today)
-        if kind == "inception_assessment" and ref in refs:
+        if kind == DeadlineKind.INCEPTION_ASSESSMENT and ref == ref_of_plan:
             inception.append(
                 Mark(
                     deadline.due,
@@ -443,7 +451,7 @@ def calendar_data(
                     _text(str(ROW_INCEPTION), deadline.due, state, deadline.met_on),
                 )
             )
-        elif kind == "final_learning_exercise" and ref in refs:
+        elif kind == DeadlineKind.FINAL_LEARNING_EXERCISE and ref == ref_of_plan:
             final.append(
                 Mark(
                     deadline.due,
@@ -451,7 +459,10 @@ def calendar_data(
                     _text(str(ROW_FINAL), deadline.due, state, deadline.met_on),
                 )
             )
-        elif kind == "end_of_commitment_assessment" and ref.split("/", 1)[0] in refs:
+        elif (
+            kind == DeadlineKind.END_OF_COMMITMENT_ASSESSMENT
+            and ref.split("/", 1)[0] == ref_of_plan
+        ):
             end_of_commitment.append(
                 Mark(
                     deadline.due,
@@ -465,7 +476,7 @@ def calendar_data(
                     ),
                 )
             )
-        elif kind == "tracker_update" and ref:
+        elif kind == DeadlineKind.TRACKER_UPDATE and ref:
             quarter = parse_quarter(ref)
             if first_quarter <= quarter <= last_quarter:
                 tracker.append(

@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from members.rules import PeriodProblem, PeriodProblemCode
 
 SINGLE_PLAN_LIMIT = 5
 JOINT_PLAN_LIMIT = 12
@@ -102,6 +107,60 @@ def minimum_requirements(
 
 def missing_requirements(requirements: Sequence[Requirement]) -> list[Requirement]:
     return [requirement for requirement in requirements if not requirement.met]
+
+
+# §3.1 "Period": the rules' problem codes in words (members.rules.plan_period_problems). The
+# exchange import writes them in English (DESIGN.md §5); every other page in the reader's language.
+PERIOD_PROBLEMS: dict[PeriodProblemCode, Promise] = {
+    PeriodProblemCode.ENDS_BEFORE_START: _l("the plan ends before it starts"),
+    PeriodProblemCode.STARTS_BEFORE_JOINING: _l("the plan starts before the jurisdiction joined"),
+    PeriodProblemCode.STARTS_BEFORE_PREVIOUS_PLAN_ENDS: _l(
+        "the plan starts before the previous plan ends"
+    ),
+    PeriodProblemCode.NO_TERM_IN_FORCE: _l(
+        "no administration term is in force on the plan's start date"
+    ),
+    PeriodProblemCode.ENDS_TOO_CLOSE_TO_TERM_END: _l(
+        "the plan must end at least 2 months before the end of the term"
+    ),
+    PeriodProblemCode.NOT_STRATEGY_PERIOD_OR_LENGTH: _l(
+        "the plan must match the strategy period in force or last one to four years"
+    ),
+}
+
+
+def period_problem_text(problem: PeriodProblem) -> str:
+    """What is wrong, in the active language, without its dates (the exchange import's message)."""
+    return str(PERIOD_PROBLEMS[problem.code])
+
+
+def period_problem_detail(problem: PeriodProblem) -> str:
+    """The dates a Point of Contact needs to fix it, in the reader's format ("" when none)."""
+    days = {name: date_format(day) for name, day in problem.fields.items()}
+    match problem.code:
+        case PeriodProblemCode.STARTS_BEFORE_JOINING:
+            return _("it joined on %(day)s") % {"day": days["joined_on"]}
+        case PeriodProblemCode.STARTS_BEFORE_PREVIOUS_PLAN_ENDS:
+            return _("the previous plan ends on %(day)s") % {"day": days["previous_plan_ends_on"]}
+        case PeriodProblemCode.ENDS_TOO_CLOSE_TO_TERM_END:
+            return _("the term ends on %(term)s, so the plan must end by %(latest)s") % {
+                "term": days["term_ends_on"],
+                "latest": days["latest_end"],
+            }
+    return ""
+
+
+def period_problem_message(jurisdiction: str, problem: PeriodProblem) -> str:
+    """The problem of `jurisdiction`'s period in a sentence, with its dates: what the submission
+    page, the refusal of a submission (page and API) say."""
+    names = {
+        "jurisdiction": jurisdiction,
+        "problem": period_problem_text(problem),
+        "detail": period_problem_detail(problem),
+    }
+    if names["detail"]:
+        return _("%(jurisdiction)s: %(problem)s (%(detail)s).") % names
+    return _("%(jurisdiction)s: %(problem)s.") % names
 
 
 def is_open_on(

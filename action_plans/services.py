@@ -26,12 +26,13 @@ from action_plans.requirements import (
     commitment_limit,
     minimum_requirements,
     missing_requirements,
+    period_problem_message,
 )
 from members.models import Jurisdiction, MonitoringBody, Term, User
 from members.rules import JurisdictionFacts, Period, plan_period_problems
 from members.services import point_of_contact_emails, send_after_commit, support_unit_emails
 from members.tenancy import Action, permitted_row
-from ogplocal.dates import add_months, local_today
+from ogplocal.dates import local_today
 from ogplocal.exceptions import ActionRefused
 from ogplocal.history import KEEP, Keep, record_by, save_recorded
 from ogplocal.uploads import (
@@ -289,7 +290,7 @@ def submission_problems(
         facts = jurisdiction_facts(jurisdiction)
         previous = previous_ends.get(jurisdiction.pk)
         for problem in plan_period_problems(facts, plan.starts_on, plan.ends_on, previous):
-            problems.append(_period_message(jurisdiction, facts, plan, problem, previous))
+            problems.append(period_problem_message(jurisdiction.name, problem))
 
     if plan.ends_on < today:
         problems.append(
@@ -297,29 +298,6 @@ def submission_problems(
             % {"day": plan.ends_on.isoformat()}
         )
     return problems, notices
-
-
-def _period_message(
-    jurisdiction: Jurisdiction,
-    facts: JurisdictionFacts,
-    plan: ActionPlan,
-    problem: str,
-    previous_ends: date | None,
-) -> str:
-    """The rules' problem in a sentence with the dates a POC needs to fix it."""
-    detail = ""
-    if problem.startswith("the plan starts before the jurisdiction joined"):
-        detail = _("it joined on %(day)s") % {"day": jurisdiction.joined_on.isoformat()}
-    elif problem.startswith("the plan starts before the previous plan ends") and previous_ends:
-        detail = _("the previous plan ends on %(day)s") % {"day": previous_ends.isoformat()}
-    elif problem.startswith("the plan must end at least 2 months"):
-        term = next(t for t in facts.terms if t.starts_on <= plan.starts_on <= t.ends_on)
-        detail = _("the term ends on %(term)s, so the plan must end by %(latest)s") % {
-            "term": term.ends_on.isoformat(),
-            "latest": add_months(term.ends_on, -2).isoformat(),
-        }
-    sentence = f"{jurisdiction.name}: {problem}"
-    return f"{sentence} ({detail})." if detail else f"{sentence}."
 
 
 def submit_plan(

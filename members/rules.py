@@ -18,12 +18,18 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _l
 
 from ogplocal.dates import Quarter, add_months, parse_quarter, quarter_of
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 __all__ = [
     "CommitmentFacts",
@@ -37,6 +43,8 @@ __all__ = [
     "MeetingKind",
     "Override",
     "Period",
+    "PeriodProblem",
+    "PeriodProblemCode",
     "PlanFacts",
     "Reason",
     "Reinstatement",
@@ -91,6 +99,30 @@ class DeadlineKind(StrEnum):
     TRACKER_UPDATE = "tracker_update"
     CHANGE_WINDOW = "change_window"
     REVOCATION = "revocation"
+
+    @property
+    def label(self) -> StrPromise:
+        """The kind in words, in the reader's language (lower case, as inside a sentence)."""
+        return _DEADLINE_LABELS[self]
+
+    @property
+    def can_be_met(self) -> bool:
+        """Whether a member meets it by delivering something. The change window and revocation
+        are dates (§3.2: met "never"): shown as dates, never as overdue, met, late or missed."""
+        return self not in _DATES_ONLY
+
+
+_DEADLINE_LABELS: dict[DeadlineKind, StrPromise] = {
+    DeadlineKind.FIRST_PLAN: _l("first action plan"),
+    DeadlineKind.NEXT_PLAN: _l("next action plan"),
+    DeadlineKind.INCEPTION_ASSESSMENT: _l("inception assessment"),
+    DeadlineKind.END_OF_COMMITMENT_ASSESSMENT: _l("end-of-commitment assessment"),
+    DeadlineKind.FINAL_LEARNING_EXERCISE: _l("final learning exercise"),
+    DeadlineKind.TRACKER_UPDATE: _l("tracker update"),
+    DeadlineKind.CHANGE_WINDOW: _l("commitment change window closes"),
+    DeadlineKind.REVOCATION: _l("revocation"),
+}
+_DATES_ONLY = frozenset({DeadlineKind.CHANGE_WINDOW, DeadlineKind.REVOCATION})
 
 
 class MeetingKind(StrEnum):
@@ -303,26 +335,72 @@ class Transition:
 # --------------------------------------------------------------------------------------------------
 
 
+class PeriodProblemCode(StrEnum):
+    """What can be wrong with a plan period under §3.1 "Period", in the order it is checked."""
+
+    ENDS_BEFORE_START = "ends_before_start"
+    STARTS_BEFORE_JOINING = "starts_before_joining"  # fields: joined_on
+    STARTS_BEFORE_PREVIOUS_PLAN_ENDS = "starts_before_previous_plan_ends"  # previous_plan_ends_on
+    NO_TERM_IN_FORCE = "no_term_in_force"
+    ENDS_TOO_CLOSE_TO_TERM_END = "ends_too_close_to_term_end"  # term_ends_on, latest_end
+    NOT_STRATEGY_PERIOD_OR_LENGTH = "not_strategy_period_or_length"
+
+    @property
+    def date_field(self) -> str:
+        """The plan's date the problem is about: ``starts_on`` or ``ends_on``."""
+        return "ends_on" if self in _END_PROBLEMS else "starts_on"
+
+
+_END_PROBLEMS = frozenset(
+    {
+        PeriodProblemCode.ENDS_BEFORE_START,
+        PeriodProblemCode.ENDS_TOO_CLOSE_TO_TERM_END,
+        PeriodProblemCode.NOT_STRATEGY_PERIOD_OR_LENGTH,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodProblem:
+    """One problem of a plan period, with the dates that explain it (the words are the callers':
+    ``action_plans.requirements.period_problem_text``)."""
+
+    code: PeriodProblemCode
+    fields: Mapping[str, date] = field(default_factory=dict, hash=False)
+
+
 def plan_period_problems(
     facts: JurisdictionFacts,
     starts_on: date,
     ends_on: date,
     previous_plan_ends_on: date | None = None,
-) -> list[str]:
+) -> list[PeriodProblem]:
     """What is wrong with a plan period for this jurisdiction under §3.1 "Period" (empty: fine)."""
-    problems: list[str] = []
+    problems: list[PeriodProblem] = []
     if ends_on < starts_on:
-        return ["the plan ends before it starts"]
+        return [PeriodProblem(PeriodProblemCode.ENDS_BEFORE_START)]
     if starts_on < facts.joined_on:
-        problems.append("the plan starts before the jurisdiction joined")
+        problems.append(
+            PeriodProblem(PeriodProblemCode.STARTS_BEFORE_JOINING, {"joined_on": facts.joined_on})
+        )
     if previous_plan_ends_on is not None and starts_on <= previous_plan_ends_on:
-        problems.append("the plan starts before the previous plan ends")
+        problems.append(
+            PeriodProblem(
+                PeriodProblemCode.STARTS_BEFORE_PREVIOUS_PLAN_ENDS,
+                {"previous_plan_ends_on": previous_plan_ends_on},
+            )
+        )
     if facts.has_elections:
         term = _period_in_force(facts.terms, starts_on)
         if term is None:
-            problems.append("no administration term is in force on the plan's start date")
+            problems.append(PeriodProblem(PeriodProblemCode.NO_TERM_IN_FORCE))
         elif ends_on > add_months(term.ends_on, -2):
-            problems.append("the plan must end at least 2 months before the end of the term")
+            problems.append(
+                PeriodProblem(
+                    PeriodProblemCode.ENDS_TOO_CLOSE_TO_TERM_END,
+                    {"term_ends_on": term.ends_on, "latest_end": add_months(term.ends_on, -2)},
+                )
+            )
     else:
         strategy = _period_in_force(facts.strategy_periods, starts_on)
         same_as_strategy = strategy is not None and (strategy.starts_on, strategy.ends_on) == (
@@ -332,9 +410,7 @@ def plan_period_problems(
         shortest = add_months(starts_on, 12) - ONE_DAY
         longest = add_months(starts_on, 48) - ONE_DAY
         if not same_as_strategy and not shortest <= ends_on <= longest:
-            problems.append(
-                "the plan must match the strategy period in force or last one to four years"
-            )
+            problems.append(PeriodProblem(PeriodProblemCode.NOT_STRATEGY_PERIOD_OR_LENGTH))
     return problems
 
 

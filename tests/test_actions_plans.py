@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core import mail
+from django.utils import translation
 
 from action_plans.models import ActionPlan, Endorsement, Meeting
 from action_plans.services import (
@@ -24,7 +25,7 @@ from members.models import Jurisdiction, Term, User
 from members.tenancy import Role
 from ogplocal.dates import local_today
 from ogplocal.exceptions import ActionRefused
-from tests.conftest import Tenant
+from tests.conftest import Tenant, client_for
 from tests.factories import (
     CommitmentFactory,
     EndorsementFactory,
@@ -192,9 +193,28 @@ def test_plan_ending_one_day_later_refused(tenant: Tenant) -> None:
     plan = ready_plan(tenant.jurisdiction, ends_on=date(2029, 11, 2))
     assert refusal(submit_plan, actor=tenant.poc, plan=plan, today=SUBMISSION_DAY) == (
         "The plan cannot be submitted yet:\n- Villa Example: the plan must end at least 2 months "
-        "before the end of the term (the term ends on 2030-01-01, so the plan must end by "
-        "2029-11-01)."
+        "before the end of the term (the term ends on 1 January 2030, so the plan must end by "
+        "1 November 2029)."
     )
+
+
+@time_machine.travel(datetime(2026, 5, 20, 15, 0, tzinfo=UTC), tick=False)
+def test_the_period_problem_is_told_in_the_reader_language_on_the_page_and_the_api(
+    tenant: Tenant,
+) -> None:
+    plan = ready_plan(tenant.jurisdiction, ends_on=date(2029, 11, 2))
+    client = client_for(tenant.poc)
+    with translation.override("en"):  # the requests activate Spanish: not for the next tests
+        page = client.get(
+            f"/w/villa-example/plans/{plan.pk}/submit/", HTTP_ACCEPT_LANGUAGE="es"
+        ).content.decode()
+        refused = client.post(f"/api/v1/plans/{plan.pk}/submit/", HTTP_ACCEPT_LANGUAGE="es")
+    assert refused.status_code == 400
+    for text in (page, refused.content.decode()):
+        assert "Villa Example: " in text
+        assert "1 de enero de 2030" in text
+        assert "1 de noviembre de 2029" in text
+        assert "2030-01-01" not in text
 
 
 def test_plan_starting_before_joining_refused(tenant: Tenant) -> None:
@@ -253,8 +273,8 @@ def test_joint_plan_meets_the_period_rules_for_every_member(tenant: Tenant) -> N
     plan = ready_plan(tenant.jurisdiction, partner, commitments=1)
     assert refusal(submit_plan, actor=tenant.poc, plan=plan, today=SUBMISSION_DAY) == (
         "The plan cannot be submitted yet:\n- Ciudad Socia: the plan must end at least 2 months "
-        "before the end of the term (the term ends on 2027-12-31, so the plan must end by "
-        "2027-10-31)."
+        "before the end of the term (the term ends on 31 December 2027, so the plan must end "
+        "by 31 October 2027)."
     )
 
 
@@ -266,7 +286,7 @@ def test_a_later_plan_starts_after_the_previous_one_ends(tenant: Tenant) -> None
     )
     assert refusal(submit_plan, actor=tenant.poc, plan=overlapping, today=date(2027, 11, 1)) == (
         "The plan cannot be submitted yet:\n- Villa Example: the plan starts before the previous "
-        "plan ends (the previous plan ends on 2027-12-31)."
+        "plan ends (the previous plan ends on 31 December 2027)."
     )
     following = ready_plan(
         tenant.jurisdiction, commitments=1, starts_on=date(2028, 1, 1), ends_on=date(2028, 12, 31)

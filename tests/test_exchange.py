@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils import translation
 
 from action_plans.models import ActionPlan, Endorsement, Meeting
 from assessments.models import Assessment
@@ -396,6 +397,20 @@ def test_every_kind_of_error_is_reported_with_its_path(mutate: Mutation, error: 
         import_exchange(data)
     assert refused.value.errors == errors
     assert all(count == 0 for count in counts().values())
+
+
+@pytest.mark.django_db
+def test_the_period_errors_stay_in_english_whatever_language_is_active() -> None:
+    """§5: the import's messages are the command line's; the plan-period problems, which the
+    portal's pages translate, are written here in English."""
+    ends_late, starts_early = example(), example()
+    _ba_plan(ends_late).update(ends_on="2027-11-30")
+    _ba_plan(starts_early).update(starts_on="2024-01-01")
+    with translation.override("es"):
+        errors = validate_exchange(ends_late) + validate_exchange(starts_early)
+    assert f"{P}.ends_on: the plan must end at least 2 months before the end of the term" in errors
+    assert f"{P}.starts_on: the plan starts before the jurisdiction joined" in errors
+    assert f"{P}.starts_on: no administration term is in force on the plan's start date" in errors
 
 
 @pytest.mark.django_db

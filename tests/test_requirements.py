@@ -6,13 +6,18 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from action_plans.requirements import (
+    PERIOD_PROBLEMS,
     commitment_limit,
     is_open_on,
     minimum_requirements,
     missing_requirements,
+    period_problem_message,
+    period_problem_text,
 )
+from members.rules import PeriodProblem, PeriodProblemCode
 
 
 @dataclass
@@ -119,3 +124,36 @@ def test_open_on(commitment: C, assessed_on: date | None, day: date, open_: bool
 def test_added_on_defaults_to_the_submission() -> None:
     assert is_open_on(C(), date(2026, 6, 1), added_on=date(2026, 6, 1))
     assert not is_open_on(C(), date(2026, 5, 31), added_on=date(2026, 6, 1))
+
+
+# §3.1 "Period": the rules' problem codes in words, once, in the reader's language.
+TOO_LATE = PeriodProblem(
+    PeriodProblemCode.ENDS_TOO_CLOSE_TO_TERM_END,
+    {"term_ends_on": date(2030, 1, 1), "latest_end": date(2029, 11, 1)},
+)
+BEFORE_JOINING = PeriodProblem(
+    PeriodProblemCode.STARTS_BEFORE_JOINING, {"joined_on": date(2026, 3, 10)}
+)
+
+
+def test_every_period_problem_has_its_words() -> None:
+    assert set(PERIOD_PROBLEMS) == set(PeriodProblemCode)
+    with translation.override("en"):
+        assert period_problem_text(TOO_LATE) == (
+            "the plan must end at least 2 months before the end of the term"
+        )
+
+
+def test_a_period_problem_in_a_sentence_with_its_dates_in_the_reader_format() -> None:
+    with translation.override("en"):
+        assert period_problem_message("Villa Example", TOO_LATE) == (
+            "Villa Example: the plan must end at least 2 months before the end of the term (the "
+            "term ends on 1 January 2030, so the plan must end by 1 November 2029)."
+        )
+        assert period_problem_message(
+            "Villa Example", PeriodProblem(PeriodProblemCode.NO_TERM_IN_FORCE)
+        ) == ("Villa Example: no administration term is in force on the plan's start date.")
+    with translation.override("es"):
+        spanish = period_problem_message("Villa Example", BEFORE_JOINING)
+    assert spanish.startswith("Villa Example: ")
+    assert "(se unió el 10 de marzo de 2026)" in spanish

@@ -17,7 +17,7 @@ from django_countries import countries
 from members import rules
 from members.models import Jurisdiction, Status
 from portal.status.explanations import REASONS
-from portal.status.forecast import DEADLINE_LABELS, OVERDUE_KINDS, overdue_by_member
+from portal.status.forecast import overdue_by_member
 
 SORTS = (
     ("name", "name"),
@@ -53,7 +53,7 @@ class MemberFilter(django_filters.FilterSet):
     )
     overdue = django_filters.ChoiceFilter(
         label=_("Overdue deadline"),
-        choices=[(str(kind), DEADLINE_LABELS[kind]) for kind in OVERDUE_KINDS],
+        choices=[(str(kind), kind.label) for kind in rules.DeadlineKind if kind.can_be_met],
         empty_label=_("any or none"),
         method="filter_overdue",
     )

@@ -52,7 +52,6 @@ from portal.console.filters import SORTS, MemberFilter
 from portal.console.history import change_history
 from portal.status.explanations import REASONS, STATUS_SUMMARIES
 from portal.status.forecast import (
-    DEADLINE_LABELS,
     FORECAST_HORIZONS,
     STATE_LABELS,
     forecast,
@@ -135,8 +134,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "member": member,
                 "reasons": explained(member.status_reasons),
                 "overdue": [
-                    (DEADLINE_LABELS[deadline.kind], deadline)
-                    for deadline in overdue.get(member.pk, [])
+                    (deadline.kind.label, deadline) for deadline in overdue.get(member.pk, [])
                 ],
             }
             for member in members

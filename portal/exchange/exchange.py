@@ -31,6 +31,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Model, QuerySet
+from django.utils import translation
 from django_countries import countries
 
 from action_plans.models import ActionPlan, Endorsement, Meeting
@@ -39,6 +40,7 @@ from action_plans.requirements import (
     is_open_on,
     minimum_requirements,
     missing_requirements,
+    period_problem_text,
 )
 from assessments.models import Assessment
 from commitments.models import Commitment, Milestone, PolicyArea
@@ -776,8 +778,9 @@ class _Validator:
                     facts, plan["starts_on"], plan["ends_on"], previous
                 ):
                     whose = "" if plan["_members"][0] is member else f" (for {slug})"
-                    key = "ends_on" if problem.startswith("the plan must") else "starts_on"
-                    self.error(f"{plan['_path']}.{key}", f"{problem}{whose}")
+                    with translation.override("en"):  # the import's messages are English (§5)
+                        text = period_problem_text(problem)
+                    self.error(f"{plan['_path']}.{problem.code.date_field}", f"{text}{whose}")
 
 
 def _periods(records: list[Record]) -> tuple[rules.Period, ...]:

@@ -41,6 +41,7 @@ from portal.exchange.opendata import DATASETS
 from portal.public.charts import Bar, bar_chart, progress_bar
 from portal.status.evaluation import evaluation_of
 from portal.status.explanations import REASONS, STATUS_SUMMARIES
+from portal.status.loader import rules_ref
 from tracker.models import TrackerUpdate
 
 PAGE_SIZE = 24
@@ -334,7 +335,9 @@ def _member_content(member: Jurisdiction, today: date) -> SafeString:
         evaluation = evaluation_of(member.pk, today)
         deadlines = evaluation.deadlines if evaluation is not None else ()
         calendar = mark_safe(  # noqa: S308 - draw_calendar escapes every text it draws
-            draw_calendar(calendar_data(current, deadlines, today))
+            draw_calendar(
+                calendar_data(current, deadlines, today, rules_ref=rules_ref(current, member))
+            )
         )
     assessments = (
         Assessment.objects.restrict(None, Action.VIEW)

@@ -22,9 +22,7 @@ from ogplocal.dates import local_today
 from portal.status.loader import load_facts
 
 __all__ = [
-    "DEADLINE_LABELS",
     "FORECAST_HORIZONS",
-    "OVERDUE_KINDS",
     "DeadlineRow",
     "ForecastChange",
     "MemberReading",
@@ -36,24 +34,6 @@ __all__ = [
 ]
 
 FORECAST_HORIZONS = (30, 60, 90)
-
-DEADLINE_LABELS: dict[str, Promise] = {
-    rules.DeadlineKind.FIRST_PLAN: _("first action plan"),
-    rules.DeadlineKind.NEXT_PLAN: _("next action plan"),
-    rules.DeadlineKind.INCEPTION_ASSESSMENT: _("inception assessment"),
-    rules.DeadlineKind.END_OF_COMMITMENT_ASSESSMENT: _("end-of-commitment assessment"),
-    rules.DeadlineKind.FINAL_LEARNING_EXERCISE: _("final learning exercise"),
-    rules.DeadlineKind.TRACKER_UPDATE: _("tracker update"),
-    rules.DeadlineKind.CHANGE_WINDOW: _("commitment change window closes"),
-    rules.DeadlineKind.REVOCATION: _("revocation"),
-}
-
-# The change window and revocation are dates, not things a member delivers (§3.2: met "never").
-OVERDUE_KINDS = tuple(
-    kind
-    for kind in rules.DeadlineKind
-    if kind not in {rules.DeadlineKind.CHANGE_WINDOW, rules.DeadlineKind.REVOCATION}
-)
 
 
 def _superseding_key(deadline: rules.Deadline) -> tuple[str, str | None]:
@@ -77,7 +57,7 @@ def overdue_deadlines(deadlines: Iterable[rules.Deadline], today: date) -> list[
     """
     latest: dict[tuple[str, str | None], rules.Deadline] = {}
     for deadline in deadlines:
-        if deadline.kind not in OVERDUE_KINDS or deadline.due >= today:
+        if not deadline.kind.can_be_met or deadline.due >= today:
             continue
         key = _superseding_key(deadline)
         if key not in latest or latest[key].due <= deadline.due:
@@ -161,7 +141,7 @@ class DeadlineRow:
 
     @property
     def label(self) -> Promise:
-        return DEADLINE_LABELS[self.deadline.kind]
+        return self.deadline.kind.label
 
     @property
     def days_late(self) -> int:
@@ -187,7 +167,7 @@ def deadline_rows(deadlines: Iterable[rules.Deadline], today: date) -> list[Dead
     overdue = set(overdue_deadlines(listed, today))
     rows: list[DeadlineRow] = []
     for deadline in listed:
-        if deadline.kind not in OVERDUE_KINDS:
+        if not deadline.kind.can_be_met:
             state = "date"
         elif deadline.met_on is not None:
             state = "met" if deadline.met_on <= deadline.due else "met_late"

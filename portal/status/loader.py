@@ -30,7 +30,7 @@ from members.models import (
 )
 from tracker.models import TrackerUpdate
 
-__all__ = ["LOADER_QUERIES", "load_facts"]
+__all__ = ["LOADER_QUERIES", "load_facts", "rules_ref", "split_rules_ref"]
 
 # The number of queries `load_facts` runs for one jurisdiction or for any number of them; the test
 # in tests/test_loader.py pins it.
@@ -270,11 +270,36 @@ def _distinct_refs(
     for plan in plans:
         counts[plan.ref] += 1
     return tuple(
-        replace(plan, ref=f"{plan.ref}@{lead}")
+        replace(plan, ref=_joint_ref(plan.ref, lead))
         if counts[plan.ref] > 1 and lead != member_slug
         else plan
         for plan, lead in zip(plans, leads, strict=True)
     )
+
+
+def _joint_ref(ref: str, lead_slug: str) -> str:
+    return f"{ref}@{lead_slug}"
+
+
+def split_rules_ref(ref: str) -> tuple[str, str | None]:
+    """A plan's ref in the rules' deadlines, `plan` or `plan@lead-slug`, as (ref, lead slug)."""
+    plan_ref, _sep, lead = ref.partition("@")
+    return plan_ref, lead or None
+
+
+def rules_ref(plan: ActionPlan, jurisdiction: Jurisdiction) -> str:
+    """The ref under which the rules know `plan` among `jurisdiction`'s plans, as in its deadlines:
+    the plan's own, or `ref@lead-slug` for a joint plan that `load_facts` tells apart from another
+    plan of the member with the same ref (`_distinct_refs`). One query for a plan led by another
+    member, none otherwise."""
+    if plan.lead_jurisdiction_id == jurisdiction.pk:
+        return plan.ref
+    shared = (
+        ActionPlan.objects.filter(jurisdictions=jurisdiction, ref=plan.ref)
+        .exclude(pk=plan.pk)
+        .exists()
+    )
+    return _joint_ref(plan.ref, plan.lead_jurisdiction.slug) if shared else plan.ref
 
 
 def _keep_earliest(found: dict[int, date], key: int, day: date) -> None:

@@ -25,6 +25,7 @@ from members.models import Jurisdiction, User
 from members.tenancy import Action
 from ogplocal.dates import local_today
 from portal.status.evaluation import evaluate_members
+from portal.status.loader import split_rules_ref
 
 KIND_OF_DEADLINE: dict[rules.DeadlineKind, Assessment.Kind] = {
     rules.DeadlineKind.INCEPTION_ASSESSMENT: Assessment.Kind.INCEPTION,
@@ -106,12 +107,6 @@ class JurisdictionAssessments:
         return sum(item.overdue for item in self.items)
 
 
-def _plan_key(ref: str) -> tuple[str, str | None]:
-    """A rules ref `plan` or `plan@lead-slug` (members.loader `_distinct_refs`)."""
-    ref, _sep, lead = ref.partition("@")
-    return ref, lead or None
-
-
 def _assessments_of(
     jurisdictions: QuerySet[Jurisdiction], *, user: User, action: Action
 ) -> list[JurisdictionAssessments]:
@@ -152,7 +147,7 @@ def _assessments_of(
             if kind is None or deadline.ref is None:
                 continue
             plan_ref, _slash, commitment_ref = deadline.ref.partition("/")
-            ref, lead = _plan_key(plan_ref)
+            ref, lead = split_rules_ref(plan_ref)
             plan = (
                 by_lead.get((jurisdiction.pk, ref, lead))
                 if lead

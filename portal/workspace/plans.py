@@ -37,6 +37,7 @@ from ogplocal.access import Policy, access_policy
 from ogplocal.dates import local_today
 from ogplocal.exceptions import ActionRefused
 from ogplocal.uploads import download_response
+from portal.status.loader import rules_ref
 from portal.workspace.selectors import (
     co_creation_steps,
     latest_update,
@@ -108,7 +109,8 @@ def plan_calendar_svg(
     plan: ActionPlan, jurisdiction: Jurisdiction, today: date
 ) -> tuple[str, object]:
     overview = member_overview(jurisdiction, today)
-    svg = draw_calendar(calendar_data(plan, overview.deadlines, today))
+    data = calendar_data(plan, overview.deadlines, today, rules_ref=rules_ref(plan, jurisdiction))
+    svg = draw_calendar(data)
     return mark_safe(svg), overview  # noqa: S308 - built by draw_calendar, every text escaped
 
 

@@ -25,6 +25,7 @@ from action_plans.requirements import Requirement, commitment_limit, minimum_req
 from commitments.models import ChangeProposal, Commitment, Milestone
 from commitments.services import change_window_closes
 from members.models import Jurisdiction, Status
+from members.rules import DeadlineKind
 from members.tenancy import Action, is_support_unit
 from ogplocal.dates import parse_quarter
 from ogplocal.public_cache import derived
@@ -318,31 +319,22 @@ def co_creation_steps(plan: ActionPlan) -> list[Step]:
 
 # --- Deadlines and status --------------------------------------------------------------------
 
-DEADLINE_LABELS: dict[str, Promise] = {
-    "first_plan": _("First action plan"),
-    "next_plan": _("Next action plan"),
-    "inception_assessment": _("Inception assessment (monitoring body)"),
-    "end_of_commitment_assessment": _("End-of-commitment assessment (monitoring body)"),
-    "final_learning_exercise": _("Final learning exercise (monitoring body)"),
-    "tracker_update": _("Quarterly tracker update"),
-    "change_window": _("Commitment change window closes"),
-    "revocation": _("Membership revoked unless the cause ends"),
-}
-# Deadlines nobody "meets" (§3.2: met on never): shown as dates, never as overdue.
-INFORMATIONAL = frozenset({"change_window", "revocation"})
-
 
 @dataclass(frozen=True)
 class DeadlineRow:
-    kind: str
-    label: Promise
+    kind: DeadlineKind
     due: date
     met_on: date | None
     ref: str | None
 
     @property
+    def label(self) -> Promise:
+        return self.kind.label
+
+    @property
     def informational(self) -> bool:
-        return self.kind in INFORMATIONAL
+        """A date nobody meets (§3.2: met "never"): shown as a date, never as overdue."""
+        return not self.kind.can_be_met
 
 
 @dataclass(frozen=True)
@@ -378,10 +370,7 @@ def member_overview(jurisdiction: Jurisdiction, today: date) -> MemberOverview:
     evaluation = evaluation_of(jurisdiction.pk, today)
     if evaluation is None:
         raise Jurisdiction.DoesNotExist(jurisdiction.pk)
-    rows = [
-        DeadlineRow(str(d.kind), DEADLINE_LABELS[str(d.kind)], d.due, d.met_on, d.ref)
-        for d in evaluation.deadlines
-    ]
+    rows = [DeadlineRow(d.kind, d.due, d.met_on, d.ref) for d in evaluation.deadlines]
     due_next = [r for r in rows if r.met_on is None and r.due >= today]
     overdue = [r for r in rows if r.met_on is None and r.due < today and not r.informational]
     return MemberOverview(
@@ -468,7 +457,7 @@ def needs_attention(
         return items
     if can_edit:
         for row in overview.due_next:
-            if row.kind == "tracker_update" and row.ref:
+            if row.kind == DeadlineKind.TRACKER_UPDATE and row.ref:
                 quarter = parse_quarter(row.ref)
                 if quarter.starts_on <= today:
                     items.append(

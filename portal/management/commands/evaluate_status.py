@@ -90,9 +90,7 @@ class Command(BaseCommand):
                 (
                     d
                     for d in evaluation.deadlines
-                    if d.met_on is None
-                    and d.due >= item.as_of
-                    and d.kind not in {"change_window", "revocation"}
+                    if d.met_on is None and d.due >= item.as_of and d.kind.can_be_met
                 ),
                 None,
             )
