@@ -62,7 +62,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     """
     from commitments.taxonomy import seed_policy_areas
     from portal.exchange.demo_data import demo_exchange
-    from portal.exchange.exchange import import_exchange
+    from portal.exchange.importing import import_exchange
     from portal.status.evaluation import save_evaluations
 
     seed_policy_areas()  # reference data a flushed database may lack

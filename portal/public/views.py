@@ -33,7 +33,7 @@ from members.models import Jurisdiction, Status
 from members.tenancy import Action
 from ogplocal.access import Policy, access_policy
 from ogplocal.public_cache import derived, public_page
-from portal.exchange.exchange import export_exchange
+from portal.exchange.exporting import export_exchange
 from portal.exchange.opendata import DATASETS
 from portal.public.charts import Bar, bar_chart, progress_bar
 from portal.status.explanations import STATUS_SUMMARIES
