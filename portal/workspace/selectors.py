@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from action_plans.models import ActionPlan, Endorsement, LetterOfSupport, Meeting
 from action_plans.requirements import Requirement, commitment_limit, minimum_requirements
+from commitments.changes import change_window_closes
 from commitments.models import ChangeProposal, Commitment, Milestone
 from members.models import Jurisdiction, Status
 from members.tenancy import Action
@@ -498,8 +499,6 @@ def needs_attention(
 
 def _proposals_to_decide(slug: str, plan: ActionPlan, user: Person, today: date) -> list[Attention]:
     """A stakeholder's pending change proposals of the plan that can still be approved."""
-    from commitments.services import change_window_closes
-
     proposals = (
         ChangeProposal.objects.restrict(user, Action.ENDORSE)
         .filter(commitment__plan=plan, state=ChangeProposal.State.PENDING)
