@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -10,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from action_plans.forms import DateInput
 from action_plans.models import Meeting
+from commitments.changes import Approval
+from commitments.content import CommitmentContent, MilestoneInput
 from commitments.models import PolicyArea
-from commitments.services import Approval, MilestoneInput
 
 
 class CommitmentForm(forms.Form):
@@ -49,11 +51,13 @@ class CommitmentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def content(self) -> dict[str, Any]:
-        """The cleaned content as the actions take it (policy areas by code)."""
+    def content(self, milestones: Sequence[MilestoneInput] = ()) -> CommitmentContent:
+        """The cleaned content as the actions take it (policy areas by code), with `milestones`
+        (`milestone_inputs` of the page's milestone rows)."""
         data = dict(self.cleaned_data)
         data["policy_areas"] = [area.code for area in data.get("policy_areas") or []]
-        return data
+        data["milestones"] = milestones
+        return CommitmentContent.from_data(data)
 
 
 class EditCommitmentForm(CommitmentForm):

@@ -13,22 +13,19 @@ from django.core import mail
 from action_plans.models import ActionPlan
 from action_plans.services import submit_plan
 from assessments.models import Assessment
+from commitments.changes import Approval, amend_commitment, change_window_closes, set_policy_areas
+from commitments.completion import complete_commitment, decide_withdrawal, request_withdrawal
+from commitments.content import CommitmentContent, MilestoneInput
 from commitments.models import Commitment, CommitmentChange, PolicyArea
 from commitments.services import (
-    Approval,
-    MilestoneInput,
     add_commitment_to_submitted_plan,
-    amend_commitment,
-    change_window_closes,
-    complete_commitment,
+    commitment_slots,
     create_commitment,
-    decide_withdrawal,
-    request_withdrawal,
-    set_policy_areas,
 )
 from commitments.taxonomy import CHALLENGE_AREAS, OTHER_AREAS
 from members.models import Jurisdiction, User
 from ogplocal.exceptions import ActionRefused
+from ogplocal.history import KEEP
 from tests.conftest import Tenant
 from tests.factories import (
     AssessmentFactory,
@@ -104,11 +101,71 @@ def add(tenant: Tenant, plan: ActionPlan, ref: str, **kwargs: Any) -> Commitment
         actor=kwargs.pop("actor", tenant.poc),
         plan=plan,
         ref=f"added-{ref}",
-        title=f"Added {ref}",
-        starts_on=date(2026, 9, 1),
-        ends_on=kwargs.pop("ends_on", date(2027, 6, 30)),
+        content=CommitmentContent(
+            title=f"Added {ref}",
+            starts_on=date(2026, 9, 1),
+            ends_on=kwargs.pop("ends_on", date(2027, 6, 30)),
+        ),
         **kwargs,
     )
+
+
+# --- CommitmentContent: the one value every commitment action takes ---------------------------
+
+
+def test_content_keeps_what_is_not_given_and_strips_text() -> None:
+    content = CommitmentContent(
+        title="  Open budgets ", problem="", policy_areas=["open_data"], milestones=[]
+    )
+    assert (content.title, content.problem, content.status_quo) == ("Open budgets", "", KEEP)
+    assert (content.starts_on, content.ends_on) == (KEEP, KEEP)
+    assert (content.policy_areas, content.milestones) == (("open_data",), ())
+
+
+def test_content_from_a_form_an_api_request_and_a_stored_proposal() -> None:
+    given = CommitmentContent.from_data(
+        {
+            "ref": "c1",  # not content: left out
+            "title": "T",
+            "ends_on": date(2027, 6, 30),
+            "milestones": [{"title": "M", "due_on": date(2027, 1, 31)}, MilestoneInput("N")],
+        }
+    )
+    assert given == CommitmentContent(
+        title="T",
+        ends_on=date(2027, 6, 30),
+        milestones=[MilestoneInput("M", date(2027, 1, 31)), MilestoneInput("N")],
+    )
+    stored = {
+        "ends_on": "2027-06-30",
+        "policy_areas": ["youth"],
+        "milestones": [{"id": 7, "title": "M", "due_on": "2027-01-31", "done_on": None}],
+    }
+    assert CommitmentContent.from_json(stored) == CommitmentContent(
+        ends_on=date(2027, 6, 30),
+        policy_areas=["youth"],
+        milestones=[MilestoneInput("M", date(2027, 1, 31), id=7)],
+    )
+
+
+def test_content_changes_are_the_columns_given_with_another_value() -> None:
+    commitment = Commitment(
+        title="T", problem="P", starts_on=date(2026, 7, 1), ends_on=date(2027, 6, 30)
+    )
+    content = CommitmentContent(title="T", problem="Q", ends_on=date(2027, 9, 30))
+    assert content.column_changes(commitment) == {
+        "problem": ("P", "Q"),
+        "ends_on": (date(2027, 6, 30), date(2027, 9, 30)),
+    }
+
+
+def test_a_new_commitment_is_given_its_dates(tenant: Tenant) -> None:
+    plan = ready_plan(tenant.jurisdiction, commitments=0)
+    with pytest.raises(TypeError):
+        create_commitment(
+            actor=tenant.poc, plan=plan, ref="c1", content=CommitmentContent(title="T")
+        )
+    assert not Commitment.objects.exists()
 
 
 # --- create_commitment -------------------------------------------------------------------
@@ -122,11 +179,13 @@ def test_poc_and_officer_draft_commitments(tenant: Tenant, role: str) -> None:
         actor=actor,
         plan=plan,
         ref="c1",
-        title=" Open budgets ",
-        starts_on=date(2026, 7, 1),
-        ends_on=date(2027, 6, 30),
-        policy_areas=["fiscal_openness", "open_data"],
-        milestones=[MilestoneInput("Publish the budget", date(2026, 12, 1))],
+        content=CommitmentContent(
+            title=" Open budgets ",
+            starts_on=date(2026, 7, 1),
+            ends_on=date(2027, 6, 30),
+            policy_areas=["fiscal_openness", "open_data"],
+            milestones=[MilestoneInput("Publish the budget", date(2026, 12, 1))],
+        ),
     )
     assert commitment.title == "Open budgets"
     assert commitment.added_on is None
@@ -150,9 +209,9 @@ def test_others_do_not_draft_commitments(
             actor=actor,
             plan=plan,
             ref="c1",
-            title="T",
-            starts_on=date(2026, 7, 1),
-            ends_on=date(2027, 6, 30),
+            content=CommitmentContent(
+                title="T", starts_on=date(2026, 7, 1), ends_on=date(2027, 6, 30)
+            ),
         )
         == NOT_EDITOR
     )
@@ -161,30 +220,31 @@ def test_others_do_not_draft_commitments(
 
 def test_draft_commitment_refusals(tenant: Tenant) -> None:
     plan = ready_plan(tenant.jurisdiction, commitments=0)
-    kwargs = {
-        "actor": tenant.poc,
-        "plan": plan,
-        "ref": "c1",
-        "title": "T",
-        "starts_on": date(2026, 7, 1),
-    }
+    kwargs = {"actor": tenant.poc, "plan": plan, "ref": "c1"}
+    given: dict[str, Any] = {"title": "T", "starts_on": date(2026, 7, 1)}
     assert (
-        refusal(create_commitment, ends_on=date(2028, 1, 1), **kwargs)
+        refusal(
+            create_commitment,
+            content=CommitmentContent(ends_on=date(2028, 1, 1), **given),
+            **kwargs,
+        )
         == "The commitment ends on 2028-01-01, after the plan ends (2027-12-31)."
     )
     assert (
         refusal(
             create_commitment,
-            ends_on=date(2027, 1, 1),
-            policy_areas=["nonsense", "health"],
+            content=CommitmentContent(
+                ends_on=date(2027, 1, 1), policy_areas=["nonsense", "health"], **given
+            ),
             **kwargs,
         )
         == "Unknown policy area(s): nonsense."
     )
     assert not Commitment.objects.exists()
-    create_commitment(ends_on=date(2027, 1, 1), **kwargs)
+    content = CommitmentContent(ends_on=date(2027, 1, 1), **given)
+    create_commitment(content=content, **kwargs)
     assert (
-        refusal(create_commitment, ends_on=date(2027, 1, 1), **kwargs)
+        refusal(create_commitment, content=content, **kwargs)
         == "This plan already has a commitment with the reference c1."
     )
 
@@ -196,9 +256,7 @@ def test_a_submitted_plan_takes_no_drafted_commitment(tenant: Tenant) -> None:
         actor=tenant.poc,
         plan=plan,
         ref="c9",
-        title="T",
-        starts_on=date(2026, 7, 1),
-        ends_on=date(2027, 1, 1),
+        content=CommitmentContent(title="T", starts_on=date(2026, 7, 1), ends_on=date(2027, 1, 1)),
     ) == (
         "The plan was submitted on 2026-05-20; a commitment is added to it with the record of "
         "its co-creation, while a slot is free."
@@ -360,13 +418,28 @@ def test_nothing_is_added_after_the_plan_ended(tenant: Tenant) -> None:
     )
 
 
+def test_the_pages_and_the_action_say_the_same_about_the_open_slots(tenant: Tenant) -> None:
+    """The open-slot check is written once: the reason the pages show before anything is typed
+    is the refusal the action gives."""
+    plan = submitted_plan(tenant, 5)
+    slots = commitment_slots(plan, LATER)
+    assert (slots.open_count, slots.limit, slots.free) == (5, 5, False)
+    assert slots.reason == refusal(add, tenant=tenant, plan=plan, ref="c6") == CAP_REFUSAL
+    ended = commitment_slots(plan, date(2028, 1, 1))
+    assert ended.reason == refusal(
+        add, tenant=tenant, plan=plan, ref="c6", held_on=date(2026, 8, 2), today=date(2028, 1, 1)
+    )
+
+
 # --- amend_commitment: the change window -------------------------------------------------------
 
 
 def test_a_draft_commitment_changes_freely(tenant: Tenant) -> None:
     plan = ready_plan(tenant.jurisdiction, commitments=1)
     commitment = plan.commitments.get()
-    amend_commitment(actor=tenant.officer, commitment=commitment, title="Better title")
+    amend_commitment(
+        actor=tenant.officer, commitment=commitment, content=CommitmentContent(title="Better title")
+    )
     commitment.refresh_from_db()
     assert commitment.title == "Better title"
     assert not CommitmentChange.objects.exists()
@@ -387,7 +460,7 @@ def test_change_window_day_of_and_day_after(
     kwargs = {
         "actor": tenant.poc,
         "commitment": commitment,
-        "ends_on": date(2027, 9, 30),
+        "content": CommitmentContent(ends_on=date(2027, 9, 30)),
         "approval": Approval(tenant.stakeholder),
         "today": day,
     }
@@ -417,9 +490,12 @@ def test_window_of_a_commitment_added_later_runs_from_its_addition(tenant: Tenan
         "commitment": commitment,
         "approval": Approval(approver_name="Marta Ruiz", evidence="Minutes of 2027-02-20"),
     }
-    amend_commitment(title="Renamed", today=date(2027, 3, 1), **kwargs)
+    amend_commitment(content=CommitmentContent(title="Renamed"), today=date(2027, 3, 1), **kwargs)
     assert "closed on 2027-03-01" in refusal(
-        amend_commitment, title="Renamed again", today=date(2027, 3, 2), **kwargs
+        amend_commitment,
+        content=CommitmentContent(title="Renamed again"),
+        today=date(2027, 3, 2),
+        **kwargs,
     )
 
 
@@ -430,7 +506,12 @@ def test_a_change_after_submission_needs_an_approval(tenant: Tenant) -> None:
         "Record who approved the change: a stakeholder of the jurisdiction in the portal, or the "
         "name of the person who approved it outside the portal and the evidence of their approval."
     )
-    kwargs = {"actor": tenant.poc, "commitment": commitment, "title": "New", "today": LATER}
+    kwargs = {
+        "actor": tenant.poc,
+        "commitment": commitment,
+        "content": CommitmentContent(title="New"),
+        "today": LATER,
+    }
     assert refusal(amend_commitment, **kwargs) == message
     assert refusal(amend_commitment, approval=Approval(approver_name="Marta"), **kwargs) == message
     commitment.refresh_from_db()
@@ -452,7 +533,7 @@ def test_nothing_changed_refused(tenant: Tenant) -> None:
             amend_commitment,
             actor=tenant.poc,
             commitment=commitment,
-            title=commitment.title,
+            content=CommitmentContent(title=commitment.title),
             approval=Approval(tenant.stakeholder),
             today=LATER,
         )
@@ -492,7 +573,7 @@ def test_others_do_not_amend(
             amend_commitment,
             actor=actor,
             commitment=commitment,
-            title="Hijacked",
+            content=CommitmentContent(title="Hijacked"),
             approval=Approval(tenant.stakeholder),
             today=LATER,
         )
@@ -598,7 +679,7 @@ def test_withdrawal_request_and_decisions(
         amend_commitment,
         actor=tenant.poc,
         commitment=second,
-        title="x",
+        content=CommitmentContent(title="x"),
         approval=Approval(tenant.stakeholder),
         today=LATER,
     )

@@ -18,6 +18,7 @@ from django.db import connection
 from action_plans.models import ActionPlan
 from action_plans.services import submit_plan
 from commitments import services as commitments_services
+from commitments.content import CommitmentContent
 from commitments.models import Commitment
 from commitments.services import add_commitment_to_submitted_plan
 from ogplocal.exceptions import ActionRefused
@@ -87,9 +88,9 @@ def test_two_people_adding_the_sixth_commitment_at_once(
         actor=tenant.poc,
         plan=plan,
         ref="fifth",
-        title="Fifth",
-        starts_on=date(2026, 9, 1),
-        ends_on=date(2027, 6, 30),
+        content=CommitmentContent(
+            title="Fifth", starts_on=date(2026, 9, 1), ends_on=date(2027, 6, 30)
+        ),
         co_creation_meeting=MeetingFactory(plan=plan, held_on=date(2026, 8, 1)),
         today=date(2026, 9, 1),
     )
@@ -100,9 +101,9 @@ def test_two_people_adding_the_sixth_commitment_at_once(
             actor=actor,
             plan=plan,
             ref=ref,
-            title=f"Sixth by {ref}",
-            starts_on=date(2026, 9, 1),
-            ends_on=date(2027, 6, 30),
+            content=CommitmentContent(
+                title=f"Sixth by {ref}", starts_on=date(2026, 9, 1), ends_on=date(2027, 6, 30)
+            ),
             co_creation_meeting=meeting,
             today=date(2026, 9, 2),
         )

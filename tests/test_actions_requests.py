@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from action_plans.services import submit_plan
 from assessments.models import Assessment
 from assessments.services import publish_assessment, record_assessment
-from commitments.services import complete_commitment
+from commitments.completion import complete_commitment
 from members.models import (
     Decision,
     ExtensionRequest,

@@ -14,7 +14,9 @@ from django.test import Client
 
 from action_plans.models import ActionPlan, Endorsement
 from assessments.models import Assessment
-from commitments import services as commitment_services
+from commitments import changes as commitment_changes
+from commitments import completion as commitment_completion
+from commitments.content import CommitmentContent
 from commitments.models import ChangeProposal, Commitment
 from members import services as member_services
 from members.models import (
@@ -90,16 +92,16 @@ def an_override(world: World) -> None:
 
 
 def asked_withdrawal(world: World) -> None:
-    commitment_services.request_withdrawal(
+    commitment_completion.request_withdrawal(
         actor=world.tenant.poc, commitment=world.public_commitment, reason="No budget."
     )
 
 
 def a_proposal(world: World) -> None:
-    commitment_services.propose_commitment_change(
+    commitment_changes.propose_commitment_change(
         actor=world.tenant.officer,
         commitment=world.public_commitment,
-        title="A clearer title",
+        content=CommitmentContent(title="A clearer title"),
         summary="Clearer.",
     )
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from action_plans.services import submit_plan
 from assessments.models import Assessment, AssessmentFile
 from assessments.services import publish_assessment, record_assessment
-from commitments.services import complete_commitment
+from commitments.completion import complete_commitment
 from members.models import User
 from tests.conftest import Tenant, client_for, make_tenant
 from tests.factories import (

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
+from dataclasses import fields
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -19,17 +20,17 @@ from django.test import Client
 
 from action_plans.models import ActionPlan
 from action_plans.services import submit_plan
-from commitments.models import ChangeProposal, Commitment, CommitmentChange, PolicyArea
-from commitments.services import (
+from commitments.changes import (
     Approval,
-    MilestoneInput,
-    add_commitment_to_submitted_plan,
     amend_commitment,
     approve_change_proposal,
     propose_commitment_change,
     reject_change_proposal,
     withdraw_change_proposal,
 )
+from commitments.content import CommitmentContent, MilestoneInput
+from commitments.models import ChangeProposal, Commitment, CommitmentChange, PolicyArea
+from commitments.services import add_commitment_to_submitted_plan
 from commitments.taxonomy import CHALLENGE_AREAS, OTHER_AREAS
 from members.models import User
 from members.tenancy import Role
@@ -125,7 +126,10 @@ def propose(tenant: Tenant, commitment: Commitment, **kwargs: Any) -> ChangeProp
     kwargs.setdefault("today", PROPOSED)
     if not any(k in kwargs for k in ("title", "ends_on", "policy_areas", "milestones")):
         kwargs["ends_on"] = date(2027, 9, 30)
-    return propose_commitment_change(commitment=commitment, **kwargs)
+    given = {f.name: kwargs.pop(f.name) for f in fields(CommitmentContent) if f.name in kwargs}
+    return propose_commitment_change(
+        commitment=commitment, content=CommitmentContent(**given), **kwargs
+    )
 
 
 def content(commitment: Commitment) -> tuple[Any, ...]:
@@ -290,9 +294,9 @@ def test_window_of_a_commitment_added_later(tenant: Tenant) -> None:
         actor=tenant.poc,
         plan=plan,
         ref="late",
-        title="Added later",
-        starts_on=date(2026, 9, 1),
-        ends_on=date(2027, 6, 30),
+        content=CommitmentContent(
+            title="Added later", starts_on=date(2026, 9, 1), ends_on=date(2027, 6, 30)
+        ),
         co_creation_meeting=MeetingFactory(plan=plan, held_on=date(2026, 8, 20)),
         today=date(2026, 9, 1),
     )
@@ -358,7 +362,7 @@ def test_approval_applies_exactly_the_proposed_fields_and_records_the_change(
     amend_commitment(
         actor=tenant.poc,
         commitment=commitment,
-        problem="Corrected problem.",
+        content=CommitmentContent(problem="Corrected problem."),
         approval=Approval(approver_name="Marta Ruiz", evidence="Forum minutes, 2026-08-05"),
         today=date(2026, 8, 5),
     )
@@ -464,7 +468,7 @@ def test_a_change_that_no_longer_applies_is_refused_and_stays_pending(tenant: Te
     amend_commitment(
         actor=tenant.poc,
         commitment=commitment,
-        title="Renamed",
+        content=CommitmentContent(title="Renamed"),
         approval=Approval(approver_name="Marta Ruiz", evidence="Letter of 2026-08-02"),
         today=date(2026, 8, 2),
     )
@@ -538,7 +542,7 @@ def test_the_outside_the_portal_path_still_works(tenant: Tenant) -> None:
     amend_commitment(
         actor=tenant.poc,
         commitment=commitment,
-        title="Renamed",
+        content=CommitmentContent(title="Renamed"),
         approval=Approval(approver_name="Marta Ruiz", evidence="Forum minutes"),
         today=PROPOSED,
     )

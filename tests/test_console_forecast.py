@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from members import rules
 from members.models import Jurisdiction, User
-from portal.exchange.exchange import import_exchange
+from portal.exchange.importing import import_exchange
 from portal.status.forecast import deadline_rows, forecast, overdue_deadlines
 from tests.conftest import client_for
 

@@ -8,7 +8,7 @@ import pytest
 
 from members.rules import evaluate
 from portal.exchange.demo_data import EXPECTED_REASONS, EXPECTED_STATUSES, demo_exchange
-from portal.exchange.exchange import import_exchange
+from portal.exchange.importing import import_exchange
 from portal.status.loader import load_facts
 
 pytestmark = pytest.mark.django_db

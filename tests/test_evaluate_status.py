@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 from members.models import Jurisdiction, StatusChange
 from ogplocal.exceptions import ActionRefused
-from portal.exchange.exchange import import_exchange
+from portal.exchange.importing import import_exchange
 from portal.status.evaluation import save_evaluations
 from tracker.models import TrackerUpdate
 

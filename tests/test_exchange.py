@@ -27,13 +27,9 @@ from members.models import (
     Term,
     VoluntaryInactivityRequest,
 )
-from portal.exchange.exchange import (
-    ExchangeRefused,
-    export_exchange,
-    import_exchange,
-    parse_exchange_json,
-    validate_exchange,
-)
+from portal.exchange.exporting import export_exchange
+from portal.exchange.importing import ExchangeRefused, import_exchange
+from portal.exchange.validation import parse_exchange_json, validate_exchange
 from tracker.models import TrackerUpdate
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "exchange-example.json"

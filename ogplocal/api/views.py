@@ -21,7 +21,10 @@ from action_plans import services as plan_services
 from action_plans.models import ActionPlan, Endorsement, Meeting
 from assessments.models import Assessment
 from assessments.services import add_assessment_annexes, publish_assessment, record_assessment
+from commitments import changes as commitment_changes
+from commitments import completion as commitment_completion
 from commitments import services as commitment_services
+from commitments.content import CommitmentContent
 from commitments.models import ChangeProposal, Commitment, Milestone
 from members import services as member_services
 from members.models import (
@@ -292,19 +295,17 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
         name, evidence = values.pop("approver_name"), values.pop("approval_evidence")
         meeting = self.visible(Meeting, meeting_id, "co_creation_meeting") if meeting_id else None
         approval = (
-            commitment_services.Approval(approver_name=name, evidence=evidence)
+            commitment_changes.Approval(approver_name=name, evidence=evidence)
             if name or evidence
             else None
         )
-        values["milestones"] = [
-            commitment_services.MilestoneInput(**m) for m in values.get("milestones", [])
-        ]
         commitment = commitment_services.add_commitment_to_submitted_plan(
             actor=request.user,  # type: ignore[arg-type]
             plan=plan,
+            ref=values.pop("ref"),
+            content=CommitmentContent.from_data(values),
             co_creation_meeting=meeting,
             approval=approval,
-            **values,
         )
         return Response(s.CommitmentSerializer(commitment).data, status=201)
 
@@ -338,13 +339,11 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         the co-creation meeting and the stakeholders' approval)."""
         values = valid(s.CommitmentCreateSerializer, request)
         plan = self.permitted(self.visible(ActionPlan, values.pop("plan"), "plan"), Action.EDIT)
-        values["milestones"] = [
-            commitment_services.MilestoneInput(**m) for m in values.get("milestones", [])
-        ]
         commitment = commitment_services.create_commitment(
             actor=request.user,  # type: ignore[arg-type]
             plan=plan,
-            **values,
+            ref=values.pop("ref"),
+            content=CommitmentContent.from_data(values),
         )
         return Response(s.CommitmentSerializer(commitment).data, status=201)
 
@@ -353,10 +352,10 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         """Amend a commitment (within the change window of DESIGN.md §3.1)."""
         commitment = self.permitted(self.get_object(), Action.EDIT)
         values = valid(s.CommitmentAmendSerializer, request)
-        commitment = commitment_services.amend_commitment(
+        commitment = commitment_changes.amend_commitment(
             actor=request.user,  # type: ignore[arg-type]
             commitment=commitment,
-            **values,
+            content=CommitmentContent.from_data(values),
         )
         return Response(s.CommitmentSerializer(commitment).data)
 
@@ -366,7 +365,7 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         """The POC asks the Support Unit to withdraw the commitment, with a written reason."""
         commitment = self.permitted(self.get_object(), Action.SUBMIT)
         values = valid(s.ReasonSerializer, request)
-        commitment = commitment_services.request_withdrawal(
+        commitment = commitment_completion.request_withdrawal(
             actor=request.user,  # type: ignore[arg-type]
             commitment=commitment,
             **values,
@@ -379,7 +378,7 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         """The Support Unit approves or refuses a requested withdrawal."""
         commitment = self.permitted(self.get_object(), Action.DECIDE)
         values = valid(s.WithdrawalDecisionSerializer, request)
-        commitment = commitment_services.decide_withdrawal(
+        commitment = commitment_completion.decide_withdrawal(
             actor=request.user,  # type: ignore[arg-type]
             commitment=commitment,
             **values,
@@ -394,14 +393,11 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         """A POC or officer proposes a change for a stakeholder to approve (only what changes)."""
         commitment = self.permitted(self.get_object(), Action.EDIT)
         values = valid(s.ChangeProposalWriteSerializer, request)
-        if "milestones" in values:
-            values["milestones"] = [
-                commitment_services.MilestoneInput(**m) for m in values["milestones"]
-            ]
-        proposal = commitment_services.propose_commitment_change(
+        proposal = commitment_changes.propose_commitment_change(
             actor=request.user,  # type: ignore[arg-type]
             commitment=commitment,
-            **values,
+            content=CommitmentContent.from_data(values),
+            summary=values["summary"],
         )
         return Response(s.ChangeProposalSerializer(proposal).data, status=201)
 
@@ -431,7 +427,7 @@ class ChangeProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Te
         """A civil-society stakeholder approves the change: it is applied."""
         proposal = self.permitted(self.get_object(), Action.ENDORSE)
         values = valid(s.CommentSerializer, request)
-        proposal = commitment_services.approve_change_proposal(
+        proposal = commitment_changes.approve_change_proposal(
             actor=request.user,  # type: ignore[arg-type]
             proposal=proposal,
             **values,
@@ -444,7 +440,7 @@ class ChangeProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Te
         """A civil-society stakeholder rejects the change, saying why."""
         proposal = self.permitted(self.get_object(), Action.ENDORSE)
         values = valid(s.RequiredCommentSerializer, request)
-        proposal = commitment_services.reject_change_proposal(
+        proposal = commitment_changes.reject_change_proposal(
             actor=request.user,  # type: ignore[arg-type]
             proposal=proposal,
             **values,
@@ -456,7 +452,7 @@ class ChangeProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Te
     def withdraw(self, request: Request, pk: str) -> Response:
         """Its proposer, or the plan's Point of Contact, withdraws the change while it waits."""
         proposal = self.permitted(self.get_object(), Action.EDIT)
-        proposal = commitment_services.withdraw_change_proposal(
+        proposal = commitment_changes.withdraw_change_proposal(
             actor=request.user,  # type: ignore[arg-type]
             proposal=proposal,
         )

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_http_methods
 
 from action_plans.models import ActionPlan
 from action_plans.services import review_plan
+from commitments.completion import decide_withdrawal
 from commitments.models import Commitment
-from commitments.services import decide_withdrawal
 from members.models import (
     ExtensionRequest,
     Jurisdiction,

@@ -24,7 +24,7 @@ from members.models import (
 )
 from members.tenancy import Role
 from portal.exchange.demo_data import DEMO_MONITORING_BODY, demo_exchange
-from portal.exchange.exchange import import_exchange
+from portal.exchange.importing import import_exchange
 from portal.status.evaluation import save_evaluations
 
 DEMO_PASSWORD = "OpenGov-demo-2026"

@@ -36,7 +36,7 @@ from members.tenancy import Action
 from ogplocal.access import Policy, access_policy
 from ogplocal.dates import local_today
 from ogplocal.public_cache import derived, public_page
-from portal.exchange.exchange import export_exchange
+from portal.exchange.exporting import export_exchange
 from portal.exchange.opendata import DATASETS
 from portal.public.charts import Bar, bar_chart, progress_bar
 from portal.status.evaluation import evaluation_of

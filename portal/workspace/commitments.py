@@ -1,5 +1,6 @@
 """The commitment pages of the workspace (issue 4, item 3): each parses input, calls one business
-action of `commitments.services` and renders; rows only through `restrict(user, action)`."""
+action of `commitments.services`, `commitments.changes` or `commitments.completion` and renders;
+rows only through `restrict(user, action)`."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from action_plans.forms import add_refusal
 from action_plans.models import ActionPlan, Meeting
-from commitments import services
+from commitments import changes, completion, services
+from commitments.content import CONTENT_FIELDS, DATE_FIELDS, milestone_json
 from commitments.forms import (
     ApprovalForm,
     ApproveForm,
@@ -89,7 +91,7 @@ def _co_creation_meetings(request: HttpRequest, plan: ActionPlan) -> QuerySet[Me
 
 
 def _content_initial(commitment: Commitment) -> dict[str, Any]:
-    initial: dict[str, Any] = {name: getattr(commitment, name) for name in services.CONTENT_FIELDS}
+    initial: dict[str, Any] = {name: getattr(commitment, name) for name in CONTENT_FIELDS}
     initial["policy_areas"] = [a.code for a in commitment.policy_areas.all()]
     return initial
 
@@ -126,23 +128,23 @@ def commitment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         valid = form.is_valid() & milestones.is_valid() & (record is None or record.is_valid())
         if valid:
-            content = form.content()
+            content = form.content(milestone_inputs(milestones))
             try:
                 if record is None:
                     commitment = services.create_commitment(
                         actor=request.user,  # type: ignore[arg-type]
                         plan=plan,
-                        milestones=milestone_inputs(milestones),
-                        **content,
+                        ref=form.cleaned_data["ref"],
+                        content=content,
                     )
                 else:
                     commitment = services.add_commitment_to_submitted_plan(
                         actor=request.user,  # type: ignore[arg-type]
                         plan=plan,
+                        ref=form.cleaned_data["ref"],
+                        content=content,
                         co_creation_meeting=record.cleaned_data.get("co_creation_meeting"),
                         approval=record.approval(),
-                        milestones=milestone_inputs(milestones),
-                        **content,
                     )
             except ActionRefused as refusal:
                 target = record if record is not None and refusal.field in record.fields else form
@@ -185,7 +187,7 @@ def _detail_page(
 ) -> HttpResponse:
     today = local_today(jurisdiction)
     actions = plan_actions(request, plan)
-    closes = services.change_window_closes(commitment, plan)
+    closes = changes.change_window_closes(commitment, plan)
     window_open = closes is None or today <= closes
     proposals = list(
         ChangeProposal.objects.restrict(request.user, Action.VIEW_PRIVATE)
@@ -274,15 +276,7 @@ def describe_proposal(proposal: ChangeProposal, commitment: Commitment) -> list[
             after = ", ".join(names.get(code, code) for code in value)
         elif name == "milestones":
             label = _("Milestones")
-            now = [
-                {
-                    "id": m.pk,
-                    "title": m.title,
-                    "due_on": m.due_on.isoformat() if m.due_on else None,
-                    "done_on": m.done_on.isoformat() if m.done_on else None,
-                }
-                for m in milestones
-            ]
+            now = [milestone_json(m) for m in milestones]
             given_ids = {row.get("id") for row in value}
             before = _milestone_lines(now)
             after = _milestone_lines([*value, *(m for m in now if m["id"] not in given_ids)])
@@ -290,7 +284,7 @@ def describe_proposal(proposal: ChangeProposal, commitment: Commitment) -> list[
             field = Commitment._meta.get_field(name)
             label = str(getattr(field, "verbose_name", name)).capitalize()
             current = getattr(commitment, name)
-            if name in services.DATE_FIELDS:
+            if name in DATE_FIELDS:
                 before = date_format(current, "DATE_FORMAT")
                 after = date_format(date.fromisoformat(value), "DATE_FORMAT")
             else:
@@ -313,7 +307,7 @@ def commitment_edit(request: HttpRequest, slug: str, pk: int, cpk: int) -> HttpR
     form = EditCommitmentForm(data, prefix="c", initial=_content_initial(commitment))
     milestones = MilestoneFormSet(data, prefix="m", initial=_milestone_initial(commitment))
     approval_form = ApprovalForm(data, prefix="r") if submitted else None
-    closes = services.change_window_closes(commitment, plan)
+    closes = changes.change_window_closes(commitment, plan)
     if request.method == "POST":
         valid = (
             form.is_valid()
@@ -321,15 +315,13 @@ def commitment_edit(request: HttpRequest, slug: str, pk: int, cpk: int) -> HttpR
             & (approval_form is None or approval_form.is_valid())
         )
         if valid:
-            content = form.content()
             try:
-                services.amend_commitment(
+                changes.amend_commitment(
                     actor=request.user,  # type: ignore[arg-type]
                     commitment=commitment,
-                    milestones=milestone_inputs(milestones),
+                    content=form.content(milestone_inputs(milestones)),
                     approval=approval_form.approval() if approval_form else None,
                     summary=approval_form.cleaned_data.get("summary", "") if approval_form else "",
-                    **content,
                 )
             except ActionRefused as refusal:
                 target = (
@@ -369,7 +361,7 @@ def commitment_complete(request: HttpRequest, slug: str, pk: int, cpk: int) -> H
     form = CompleteForm(request.POST)
     if form.is_valid():
         try:
-            services.complete_commitment(
+            completion.complete_commitment(
                 actor=request.user,  # type: ignore[arg-type]
                 commitment=commitment,
                 completed_on=form.cleaned_data["completed_on"],
@@ -394,7 +386,7 @@ def commitment_withdraw(request: HttpRequest, slug: str, pk: int, cpk: int) -> H
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:
-            services.request_withdrawal(
+            completion.request_withdrawal(
                 actor=request.user,  # type: ignore[arg-type]
                 commitment=commitment,
                 reason=form.cleaned_data["reason"],
@@ -426,18 +418,17 @@ def commitment_propose(request: HttpRequest, slug: str, pk: int, cpk: int) -> Ht
     form = EditCommitmentForm(data, prefix="c", initial=_content_initial(commitment))
     milestones = MilestoneFormSet(data, prefix="m", initial=_milestone_initial(commitment))
     proposal_form = ProposalForm(data, prefix="r")
-    closes = services.change_window_closes(commitment, plan)
+    closes = changes.change_window_closes(commitment, plan)
     valid = data is not None and (
         form.is_valid() & milestones.is_valid() & proposal_form.is_valid()
     )
     if valid:
         try:
-            services.propose_commitment_change(
+            changes.propose_commitment_change(
                 actor=request.user,  # type: ignore[arg-type]
                 commitment=commitment,
-                milestones=milestone_inputs(milestones),
+                content=form.content(milestone_inputs(milestones)),
                 summary=proposal_form.cleaned_data["summary"],
-                **form.content(),
             )
         except ActionRefused as refusal:
             target = proposal_form if refusal.field in proposal_form.fields else form
@@ -458,7 +449,7 @@ def commitment_propose(request: HttpRequest, slug: str, pk: int, cpk: int) -> Ht
         "milestones": milestones,
         "record": proposal_form,
         "proposing": True,
-        "pending": services.pending_proposal(commitment),
+        "pending": changes.pending_proposal(commitment),
         "change_window_closes": closes,
         "window_open": closes is None or today <= closes,
         "today": today,
@@ -495,7 +486,7 @@ def proposal_approve(request: HttpRequest, slug: str, pk: int, cpk: int, ppk: in
     form = ApproveForm(request.POST, prefix="a")
     if form.is_valid():
         try:
-            services.approve_change_proposal(
+            changes.approve_change_proposal(
                 actor=request.user,  # type: ignore[arg-type]
                 proposal=proposal,
                 comment=form.cleaned_data["comment"],
@@ -518,7 +509,7 @@ def proposal_reject(request: HttpRequest, slug: str, pk: int, cpk: int, ppk: int
     form = RejectForm(request.POST, prefix="j")
     if form.is_valid():
         try:
-            services.reject_change_proposal(
+            changes.reject_change_proposal(
                 actor=request.user,  # type: ignore[arg-type]
                 proposal=proposal,
                 comment=form.cleaned_data["comment"],
@@ -539,7 +530,7 @@ def proposal_withdraw(request: HttpRequest, slug: str, pk: int, cpk: int, ppk: i
         request, slug, pk, cpk, ppk, Action.EDIT
     )
     try:
-        services.withdraw_change_proposal(
+        changes.withdraw_change_proposal(
             actor=request.user,  # type: ignore[arg-type]
             proposal=proposal,
         )

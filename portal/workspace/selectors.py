@@ -22,8 +22,8 @@ from django.utils.translation import ngettext
 
 from action_plans.models import ActionPlan, Endorsement, LetterOfSupport, Meeting
 from action_plans.requirements import Requirement, commitment_limit, minimum_requirements
+from commitments.changes import change_window_closes
 from commitments.models import ChangeProposal, Commitment, Milestone
-from commitments.services import change_window_closes
 from members.models import Jurisdiction, Status
 from members.rules import DeadlineKind
 from members.tenancy import Action, is_support_unit

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from members.models import Jurisdiction
-from portal.exchange.exchange import export_exchange
+from portal.exchange.exporting import export_exchange
 
 
 class Command(BaseCommand):

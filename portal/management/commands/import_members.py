@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from members.services import command_actor
 from ogplocal.exceptions import ActionRefused
-from portal.exchange.exchange import ExchangeRefused, import_exchange, parse_exchange_json
+from portal.exchange.importing import ExchangeRefused, import_exchange
+from portal.exchange.validation import parse_exchange_json
 
 
 class Command(BaseCommand):
