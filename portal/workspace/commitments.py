@@ -40,7 +40,7 @@ from commitments.models import (
 )
 from members.models import Jurisdiction
 from members.shortcuts import workspace_jurisdiction
-from members.tenancy import Action
+from members.tenancy import Action, acting_user
 from ogplocal.access import Policy, access_policy
 from ogplocal.dates import local_today
 from ogplocal.exceptions import ActionRefused
@@ -130,14 +130,14 @@ def commitment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             try:
                 if record is None:
                     commitment = services.create_commitment(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=acting_user(request),
                         plan=plan,
                         milestones=milestone_inputs(milestones),
                         **content,
                     )
                 else:
                     commitment = services.add_commitment_to_submitted_plan(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=acting_user(request),
                         plan=plan,
                         co_creation_meeting=record.cleaned_data.get("co_creation_meeting"),
                         approval=record.approval(),
@@ -324,7 +324,7 @@ def commitment_edit(request: HttpRequest, slug: str, pk: int, cpk: int) -> HttpR
             content = form.content()
             try:
                 services.amend_commitment(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=acting_user(request),
                     commitment=commitment,
                     milestones=milestone_inputs(milestones),
                     approval=approval_form.approval() if approval_form else None,
@@ -370,7 +370,7 @@ def commitment_complete(request: HttpRequest, slug: str, pk: int, cpk: int) -> H
     if form.is_valid():
         try:
             services.complete_commitment(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 commitment=commitment,
                 completed_on=form.cleaned_data["completed_on"],
             )
@@ -395,7 +395,7 @@ def commitment_withdraw(request: HttpRequest, slug: str, pk: int, cpk: int) -> H
     if form.is_valid():
         try:
             services.request_withdrawal(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 commitment=commitment,
                 reason=form.cleaned_data["reason"],
             )
@@ -433,7 +433,7 @@ def commitment_propose(request: HttpRequest, slug: str, pk: int, cpk: int) -> Ht
     if valid:
         try:
             services.propose_commitment_change(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 commitment=commitment,
                 milestones=milestone_inputs(milestones),
                 summary=proposal_form.cleaned_data["summary"],
@@ -496,7 +496,7 @@ def proposal_approve(request: HttpRequest, slug: str, pk: int, cpk: int, ppk: in
     if form.is_valid():
         try:
             services.approve_change_proposal(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 proposal=proposal,
                 comment=form.cleaned_data["comment"],
             )
@@ -519,7 +519,7 @@ def proposal_reject(request: HttpRequest, slug: str, pk: int, cpk: int, ppk: int
     if form.is_valid():
         try:
             services.reject_change_proposal(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 proposal=proposal,
                 comment=form.cleaned_data["comment"],
             )
@@ -540,7 +540,7 @@ def proposal_withdraw(request: HttpRequest, slug: str, pk: int, cpk: int, ppk: i
     )
     try:
         services.withdraw_change_proposal(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=acting_user(request),
             proposal=proposal,
         )
     except ActionRefused as refusal:
