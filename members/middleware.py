@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from members.tenancy import has_two_factor
+from members.tenancy import has_two_factor, signed_in_user
 
 STAFF_PATH_PREFIXES = ("/admin/", "/support/")
 
@@ -19,12 +19,12 @@ class StaffMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
+        user = signed_in_user(request)
         if (
             request.path.startswith(STAFF_PATH_PREFIXES)
-            and user.is_authenticated
+            and user is not None
             and user.is_staff
-            and not has_two_factor(user)  # type: ignore[arg-type]
+            and not has_two_factor(user)
         ):
             messages.warning(
                 request,

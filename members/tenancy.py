@@ -22,6 +22,7 @@ from ogplocal.records import RefusesBulkDelete
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from rest_framework.request import Request
 
     from members.models import User
 
@@ -188,3 +189,22 @@ def support_unit_required(request: HttpRequest) -> None:
         raise PermissionDenied(_("This page is for OGP Support Unit staff."))
     if not has_two_factor(request.user):  # the middleware redirects first; this keeps the view safe
         raise PermissionDenied(_("Set up two-factor authentication first."))
+
+
+def signed_in_user(request: HttpRequest | Request) -> User | None:
+    """The person signed in on `request` (a page's or the API's), typed; None when nobody is."""
+    user = request.user
+    return cast("User", user) if user.is_authenticated else None
+
+
+def acting_user(request: HttpRequest | Request) -> User:
+    """The signed-in person acting on `request`, typed, for a business action's `actor`.
+
+    Nobody signed in is refused with PermissionDenied; the sign-in middleware and the API's
+    permission classes keep anonymous requests away from every view that acts, so this is the
+    last guard, not the usual answer.
+    """
+    user = signed_in_user(request)
+    if user is None:
+        raise PermissionDenied
+    return user

@@ -25,7 +25,7 @@ from members.services import (
     invite_person,
 )
 from members.shortcuts import workspace_jurisdiction
-from members.tenancy import Action
+from members.tenancy import Action, acting_user, signed_in_user
 from ogplocal.access import Policy, access_policy
 from ogplocal.exceptions import ActionRefused
 
@@ -41,7 +41,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
                 jurisdiction=jurisdiction,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
-                invited_by=request.user,  # type: ignore[arg-type]
+                invited_by=acting_user(request),
                 base_url=request.build_absolute_uri("/").rstrip("/"),
             )
         except ActionRefused as refusal:
@@ -67,14 +67,14 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request, "members/invitation_refused.html", {"message": refusal.message}, status=410
         )
-    user = request.user if request.user.is_authenticated else None
+    user = signed_in_user(request)
     existing_account = user is None and _account_exists(invitation.email)
     form = AcceptInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and (user is not None or form.is_valid()):
         try:
             membership = accept_invitation(
                 token=token,
-                user=user,  # type: ignore[arg-type]
+                user=user,
                 name=form.cleaned_data.get("name", "") if user is None else "",
                 password=form.cleaned_data.get("password1") if user is None else None,
             )

@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from members.models import ApiToken, User
+from members.models import ApiToken
+from members.tenancy import acting_user
 from ogplocal.access import Policy, access_policy
 from ogplocal.api.tokens import create_token, may_hold_tokens, revoke_token
 from ogplocal.exceptions import ActionRefused
@@ -17,7 +18,7 @@ from ogplocal.exceptions import ActionRefused
 @access_policy(Policy.SIGNED_IN)
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = acting_user(request)
     key = None
     error = None
     status = 200
@@ -43,7 +44,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        token = revoke_token(user=request.user, token_id=pk)  # type: ignore[arg-type]
+        token = revoke_token(user=acting_user(request), token_id=pk)
     except ActionRefused as refused:
         messages.error(request, refused.message)
     else:

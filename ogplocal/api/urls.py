@@ -5,31 +5,48 @@ from __future__ import annotations
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from ogplocal.api import docs, schema, token_views, views
+from action_plans import api as plans
+from assessments import api as assessments
+from commitments import api as commitments
+from members import api as members
+from ogplocal.api import docs, schema, token_views
 from portal.public import api as public
+from portal.status import api as status
+from tracker import api as tracker
 
 # Defined (so registered with drf-spectacular) by importing it.
 SCHEMA_EXTENSIONS = (schema.TokenScheme,)
 
+
+class PlanViewSet(plans.PlanViewSet, commitments.SubmittedPlanCommitments):
+    """Action plans: drafts of your own jurisdictions, submitted plans of every member."""
+
+    # Composed here, the one module that may import both apps: the plans' own actions
+    # (action_plans/api.py) and `POST plans/{id}/commitments/`, which adds a commitment to a
+    # submitted plan and so belongs to commitments (commitments/api.py), an app above plans.
+
+
 router = SimpleRouter(use_regex_path=False)
-router.register("jurisdictions", views.JurisdictionViewSet, basename="api_jurisdiction")
-router.register("plans", views.PlanViewSet, basename="api_plan")
-router.register("commitments", views.CommitmentViewSet, basename="api_commitment")
-router.register("change-proposals", views.ChangeProposalViewSet, basename="api_change_proposal")
-router.register("milestones", views.MilestoneViewSet, basename="api_milestone")
-router.register("tracker-updates", views.TrackerUpdateViewSet, basename="api_tracker_update")
-router.register("meetings", views.MeetingViewSet, basename="api_meeting")
-router.register("endorsements", views.EndorsementViewSet, basename="api_endorsement")
-router.register("assessments", views.AssessmentViewSet, basename="api_assessment")
+router.register("jurisdictions", status.JurisdictionViewSet, basename="api_jurisdiction")
+router.register("plans", PlanViewSet, basename="api_plan")
+router.register("commitments", commitments.CommitmentViewSet, basename="api_commitment")
 router.register(
-    "extension-requests", views.ExtensionRequestViewSet, basename="api_extension_request"
+    "change-proposals", commitments.ChangeProposalViewSet, basename="api_change_proposal"
+)
+router.register("milestones", commitments.MilestoneViewSet, basename="api_milestone")
+router.register("tracker-updates", tracker.TrackerUpdateViewSet, basename="api_tracker_update")
+router.register("meetings", plans.MeetingViewSet, basename="api_meeting")
+router.register("endorsements", plans.EndorsementViewSet, basename="api_endorsement")
+router.register("assessments", assessments.AssessmentViewSet, basename="api_assessment")
+router.register(
+    "extension-requests", members.ExtensionRequestViewSet, basename="api_extension_request"
 )
 router.register(
     "voluntary-inactivity-requests",
-    views.VoluntaryInactivityRequestViewSet,
+    members.VoluntaryInactivityRequestViewSet,
     basename="api_voluntary_request",
 )
-router.register("notifications", views.NotificationViewSet, basename="api_notification")
+router.register("notifications", members.NotificationViewSet, basename="api_notification")
 
 public_router = SimpleRouter(use_regex_path=False)
 public_router.register("members", public.PublicMemberViewSet, basename="api_public_member")

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments.models import Assessment
 from assessments.services import publish_assessment
-from members.tenancy import Action, support_unit_required
+from members.tenancy import Action, acting_user, support_unit_required
 from ogplocal.access import Policy, access_policy
 from ogplocal.exceptions import ActionRefused
 
@@ -35,7 +35,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     support_unit_required(request)
     assessment = get_object_or_404(Assessment.objects.restrict(request.user, Action.DECIDE), pk=pk)
     try:
-        publish_assessment(actor=request.user, assessment=assessment)  # type: ignore[arg-type]
+        publish_assessment(actor=acting_user(request), assessment=assessment)
     except ActionRefused as refused:
         messages.error(request, refused.message)
     else:

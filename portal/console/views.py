@@ -43,7 +43,7 @@ from members.services import (
     term_left_is_short,
     withdraw_override,
 )
-from members.tenancy import Action, Role, support_unit_required
+from members.tenancy import Action, Role, acting_user, support_unit_required
 from ogplocal.access import Policy, access_policy
 from ogplocal.dates import local_today
 from ogplocal.exceptions import ActionRefused
@@ -332,10 +332,6 @@ def _decide(
     return render(request, "console/decision.html", context)
 
 
-def _actor(request: HttpRequest) -> Any:
-    return request.user
-
-
 @console_view("GET", "POST")
 def first_plan_deadline(request: HttpRequest, slug: str) -> HttpResponse:
     member = _member(request, slug)
@@ -345,7 +341,7 @@ def first_plan_deadline(request: HttpRequest, slug: str) -> HttpResponse:
         member,
         form,
         lambda data: set_first_plan_deadline(
-            actor=_actor(request),
+            actor=acting_user(request),
             jurisdiction=member,
             deadline=data["deadline"],
             reason=data["reason"],
@@ -374,7 +370,7 @@ def decide_extension_view(request: HttpRequest, slug: str, pk: int) -> HttpRespo
         member,
         form,
         lambda data: decide_extension(
-            actor=_actor(request),
+            actor=acting_user(request),
             request=extension,
             grant=data["decision"] == "grant",
             granted_until=data["granted_until"],
@@ -404,7 +400,7 @@ def decide_voluntary_view(request: HttpRequest, slug: str, pk: int) -> HttpRespo
         member,
         form,
         lambda data: decide_voluntary_inactivity(
-            actor=_actor(request),
+            actor=acting_user(request),
             request=pause,
             approve=data["decision"] == "approve",
             reason=data["reason"],
@@ -431,7 +427,7 @@ def review_plan_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         member,
         form,
         lambda data: review_plan(
-            actor=_actor(request),
+            actor=acting_user(request),
             plan=plan,
             accept=data["decision"] == "accept",
             comments=data["comments"],
@@ -459,7 +455,7 @@ def decide_withdrawal_view(request: HttpRequest, slug: str, pk: int) -> HttpResp
         member,
         form,
         lambda data: decide_withdrawal(
-            actor=_actor(request),
+            actor=acting_user(request),
             commitment=commitment,
             approve=data["decision"] == "approve",
             comments=data["comments"],
@@ -483,7 +479,7 @@ def override_view(request: HttpRequest, slug: str) -> HttpResponse:
         member,
         form,
         lambda data: override_status(
-            actor=_actor(request),
+            actor=acting_user(request),
             jurisdiction=member,
             status=data["status"],
             starts_on=data["starts_on"],
@@ -510,7 +506,7 @@ def withdraw_override_view(request: HttpRequest, slug: str, pk: int) -> HttpResp
         member,
         form,
         lambda data: withdraw_override(
-            actor=_actor(request), override=override, reason=data["reason"]
+            actor=acting_user(request), override=override, reason=data["reason"]
         ),
         heading=_("Withdraw a status override of %(member)s") % {"member": member.name},
         submit=_("Withdraw the override"),
@@ -529,7 +525,7 @@ def reinstate_view(request: HttpRequest, slug: str) -> HttpResponse:
         member,
         form,
         lambda data: reinstate_member(
-            actor=_actor(request), jurisdiction=member, reason=data["reason"]
+            actor=acting_user(request), jurisdiction=member, reason=data["reason"]
         ),
         heading=_("Reinstate %(member)s") % {"member": member.name},
         submit=_("Reinstate the member"),
@@ -547,7 +543,7 @@ def new_member(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             created = create_member(
-                actor=_actor(request),
+                actor=acting_user(request),
                 name=data["name"],
                 slug=data["slug"],
                 country=data["country"],

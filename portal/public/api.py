@@ -12,31 +12,39 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.request import Request
 
+from action_plans.api import PlanFilter
 from action_plans.models import ActionPlan
+from action_plans.serializers import PlanSerializer
+from assessments.api import AssessmentFilter
 from assessments.models import Assessment
+from assessments.serializers import AssessmentSerializer
+from commitments.api import CommitmentFilter
 from commitments.models import Commitment
+from commitments.serializers import CommitmentSerializer
 from members.models import Jurisdiction
-from ogplocal.api import serializers as s
-from ogplocal.api import views
+from members.serializers import JurisdictionSerializer
 from ogplocal.api.base import PublicViewSet
 from ogplocal.uploads import download_response
+from portal.status.api import JurisdictionFilter, JurisdictionListing
+from tracker.api import TrackerUpdateFilter
 from tracker.models import TrackerUpdate
+from tracker.serializers import TrackerUpdateSerializer
 
 
-class PublicMemberViewSet(views.JurisdictionListing, PublicViewSet):
+class PublicMemberViewSet(JurisdictionListing, PublicViewSet):
     """The member directory: every member with its status, since, reasons and deadlines."""
 
     model = Jurisdiction
-    serializer_class = s.JurisdictionSerializer
-    filterset_class = views.JurisdictionFilter
+    serializer_class = JurisdictionSerializer
+    filterset_class = JurisdictionFilter
 
 
 class PublicPlanViewSet(PublicViewSet):
     """Submitted action plans."""
 
     model = ActionPlan
-    serializer_class = s.PlanSerializer
-    filterset_class = views.PlanFilter
+    serializer_class = PlanSerializer
+    filterset_class = PlanFilter
 
     def narrow(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return (
@@ -50,8 +58,8 @@ class PublicCommitmentViewSet(PublicViewSet):
     """Commitments of submitted plans."""
 
     model = Commitment
-    serializer_class = s.CommitmentSerializer
-    filterset_class = views.CommitmentFilter
+    serializer_class = CommitmentSerializer
+    filterset_class = CommitmentFilter
 
     def narrow(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.prefetch_related("policy_areas", "milestones").order_by("plan_id", "ref")
@@ -61,8 +69,8 @@ class PublicTrackerUpdateViewSet(PublicViewSet):
     """Submitted tracker updates."""
 
     model = TrackerUpdate
-    serializer_class = s.TrackerUpdateSerializer
-    filterset_class = views.TrackerUpdateFilter
+    serializer_class = TrackerUpdateSerializer
+    filterset_class = TrackerUpdateFilter
 
     def narrow(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.order_by("commitment_id", "quarter")
@@ -72,8 +80,8 @@ class PublicAssessmentViewSet(PublicViewSet):
     """Published assessments."""
 
     model = Assessment
-    serializer_class = s.AssessmentSerializer
-    filterset_class = views.AssessmentFilter
+    serializer_class = AssessmentSerializer
+    filterset_class = AssessmentFilter
 
     def narrow(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.order_by("plan_id", "pk")

@@ -19,7 +19,7 @@ from assessments.models import Assessment, AssessmentFile
 from assessments.services import record_assessment
 from commitments.models import Commitment
 from members.models import Jurisdiction
-from members.tenancy import Action
+from members.tenancy import Action, acting_user
 from ogplocal.access import Policy, access_policy
 from ogplocal.exceptions import ActionRefused
 from ogplocal.uploads import download_response
@@ -37,9 +37,10 @@ KIND_SLUGS = {
 @require_GET
 def due_list(request: HttpRequest) -> HttpResponse:
     """A monitoring body member's assessments due, by selecting jurisdiction, overdue first."""
-    if not request.user.monitoring_bodies.exists():  # type: ignore[union-attr]
+    user = acting_user(request)
+    if not user.monitoring_bodies.exists():
         raise Http404
-    groups = assessments_due_for(request.user)  # type: ignore[arg-type]
+    groups = assessments_due_for(user)
     return render(request, "assessments/due_list.html", {"groups": groups})
 
 
@@ -65,7 +66,7 @@ def upload(
     if request.method == "POST" and form.is_valid():
         try:
             record_assessment(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 plan=plan,
                 kind=form.kind,
                 commitment=commitment,
@@ -97,7 +98,7 @@ def jurisdiction_assessments(request: HttpRequest, slug: str) -> HttpResponse:
     jurisdiction = get_object_or_404(
         Jurisdiction.objects.restrict(request.user, Action.VIEW_PRIVATE), slug=slug
     )
-    group = assessments_of_jurisdiction(jurisdiction, user=request.user)  # type: ignore[arg-type]
+    group = assessments_of_jurisdiction(jurisdiction, user=acting_user(request))
     return render(
         request,
         "assessments/jurisdiction.html",

@@ -42,7 +42,7 @@ from commitments.models import (
 )
 from members.models import Jurisdiction
 from members.shortcuts import workspace_jurisdiction
-from members.tenancy import Action
+from members.tenancy import Action, acting_user
 from ogplocal.access import Policy, access_policy
 from ogplocal.dates import local_today
 from ogplocal.exceptions import ActionRefused
@@ -132,14 +132,14 @@ def commitment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             try:
                 if record is None:
                     commitment = services.create_commitment(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=acting_user(request),
                         plan=plan,
                         ref=form.cleaned_data["ref"],
                         content=content,
                     )
                 else:
                     commitment = services.add_commitment_to_submitted_plan(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=acting_user(request),
                         plan=plan,
                         ref=form.cleaned_data["ref"],
                         content=content,
@@ -317,7 +317,7 @@ def commitment_edit(request: HttpRequest, slug: str, pk: int, cpk: int) -> HttpR
         if valid:
             try:
                 changes.amend_commitment(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=acting_user(request),
                     commitment=commitment,
                     content=form.content(milestone_inputs(milestones)),
                     approval=approval_form.approval() if approval_form else None,
@@ -362,7 +362,7 @@ def commitment_complete(request: HttpRequest, slug: str, pk: int, cpk: int) -> H
     if form.is_valid():
         try:
             completion.complete_commitment(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 commitment=commitment,
                 completed_on=form.cleaned_data["completed_on"],
             )
@@ -387,7 +387,7 @@ def commitment_withdraw(request: HttpRequest, slug: str, pk: int, cpk: int) -> H
     if form.is_valid():
         try:
             completion.request_withdrawal(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 commitment=commitment,
                 reason=form.cleaned_data["reason"],
             )
@@ -425,7 +425,7 @@ def commitment_propose(request: HttpRequest, slug: str, pk: int, cpk: int) -> Ht
     if valid:
         try:
             changes.propose_commitment_change(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 commitment=commitment,
                 content=form.content(milestone_inputs(milestones)),
                 summary=proposal_form.cleaned_data["summary"],
@@ -487,7 +487,7 @@ def proposal_approve(request: HttpRequest, slug: str, pk: int, cpk: int, ppk: in
     if form.is_valid():
         try:
             changes.approve_change_proposal(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 proposal=proposal,
                 comment=form.cleaned_data["comment"],
             )
@@ -510,7 +510,7 @@ def proposal_reject(request: HttpRequest, slug: str, pk: int, cpk: int, ppk: int
     if form.is_valid():
         try:
             changes.reject_change_proposal(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 proposal=proposal,
                 comment=form.cleaned_data["comment"],
             )
@@ -531,7 +531,7 @@ def proposal_withdraw(request: HttpRequest, slug: str, pk: int, cpk: int, ppk: i
     )
     try:
         changes.withdraw_change_proposal(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=acting_user(request),
             proposal=proposal,
         )
     except ActionRefused as refusal:

@@ -32,7 +32,7 @@ from action_plans.pdf import render_plan_pdf
 from commitments.services import commitment_slots
 from members.models import Jurisdiction
 from members.shortcuts import workspace_jurisdiction
-from members.tenancy import Action
+from members.tenancy import Action, acting_user
 from ogplocal.access import Policy, access_policy
 from ogplocal.dates import local_today
 from ogplocal.exceptions import ActionRefused
@@ -122,7 +122,7 @@ def plan_create(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.create_plan(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 jurisdiction=jurisdiction,
                 ref=form.cleaned_data["ref"],
                 title=form.cleaned_data["title"],
@@ -184,7 +184,7 @@ def plan_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_plan(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 plan=plan,
                 **form.cleaned_data,
             )
@@ -209,7 +209,7 @@ def plan_submit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     refusal: str = ""
     if request.method == "POST":
         try:
-            submission = services.submit_plan(actor=request.user, plan=plan)  # type: ignore[arg-type]
+            submission = services.submit_plan(actor=acting_user(request), plan=plan)
         except ActionRefused as error:
             refusal = error.message
         else:
@@ -249,7 +249,7 @@ def plan_meetings(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.record_meeting(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 plan=plan,
                 **form.cleaned_data,
             )
@@ -283,7 +283,7 @@ def plan_endorsements(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             endorsement = services.add_endorser_without_account(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 plan=plan,
                 **form.cleaned_data,
             )
@@ -331,7 +331,7 @@ def plan_endorse(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if endorse_form.is_valid():
         try:
             services.endorse_plan(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 plan=plan,
                 organisation=endorse_form.cleaned_data["organisation"],
             )
@@ -355,7 +355,7 @@ def plan_letter(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.record_letter_of_support(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 jurisdiction=jurisdiction,
                 plan=plan,
                 file=form.cleaned_data["file"],

@@ -18,7 +18,7 @@ from action_plans.forms import add_refusal
 from action_plans.models import ActionPlan
 from commitments.models import Commitment
 from members.shortcuts import workspace_jurisdiction
-from members.tenancy import Action
+from members.tenancy import Action, acting_user
 from ogplocal.access import Policy, access_policy
 from ogplocal.dates import Quarter, local_today, parse_quarter
 from ogplocal.exceptions import ActionRefused
@@ -92,7 +92,7 @@ def tracker_quarter(request: HttpRequest, slug: str, pk: int, quarter: str) -> H
         if posted.is_valid():
             try:
                 save_tracker_update(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=acting_user(request),
                     commitment=commitment,
                     quarter=str(parsed),
                     percent=posted.cleaned_data["percent"],
@@ -139,7 +139,7 @@ def _quarter_page(
     may_edit = Action.EDIT in plan_actions(request, plan)
     written = [u for u in updates.values() if u is not None]
     history = quarter_history(written)
-    files = evidence_of(written, request.user)  # type: ignore[arg-type]
+    files = evidence_of(written, acting_user(request))
     entries = []
     for commitment in commitments:
         update = updates[commitment.pk]
@@ -209,7 +209,7 @@ def evidence_remove(request: HttpRequest, slug: str, pk: int, file_id: int) -> H
     """Take a file of evidence off a draft update (`remove_evidence_file`; it is kept, marked)."""
     evidence = _evidence_file(request, slug, pk, file_id, Action.EDIT)
     try:
-        remove_evidence_file(actor=request.user, evidence_file=evidence)  # type: ignore[arg-type]
+        remove_evidence_file(actor=acting_user(request), evidence_file=evidence)
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
     else:

@@ -22,7 +22,7 @@ from members.services import (
     request_voluntary_inactivity,
 )
 from members.shortcuts import workspace_jurisdiction
-from members.tenancy import Action
+from members.tenancy import Action, acting_user
 from ogplocal.access import Policy, access_policy
 from ogplocal.dates import local_today
 from ogplocal.exceptions import ActionRefused
@@ -107,13 +107,13 @@ def workspace_requests(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 if kind == "extension":
                     request_extension(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=acting_user(request),
                         jurisdiction=jurisdiction,
                         **form.cleaned_data,
                     )
                 else:
                     request_voluntary_inactivity(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=acting_user(request),
                         jurisdiction=jurisdiction,
                         **form.cleaned_data,
                     )
