@@ -160,7 +160,7 @@ def kind_of(row: Notification) -> str:
     return row.key.split(":")[0] if row.key else row.topic
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_with_smtp_down_nothing_fails_and_every_email_arrives_once_later(smtp: Inbox) -> None:
     tenant = make_tenant("villa-example", "Villa Example")
     other = make_tenant("puerto-otro", "Puerto Otro")
@@ -377,7 +377,7 @@ def test_with_smtp_down_nothing_fails_and_every_email_arrives_once_later(smtp: I
 # --- A broker that cannot take the task ---------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_task_that_cannot_be_queued_leaves_the_row_for_the_resend(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
