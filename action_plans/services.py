@@ -6,6 +6,7 @@ actor may not act on, or that does not exist, gets the same neutral refusal.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils.formats import date_format
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext
@@ -28,9 +29,9 @@ from action_plans.requirements import (
     missing_requirements,
     period_problem_message,
 )
-from members.models import Jurisdiction, MonitoringBody, Term, User
+from members.models import Jurisdiction, MonitoringBody, Notification, Term, User
+from members.outbox import notify, points_of_contact, support_unit
 from members.rules import JurisdictionFacts, Period, plan_period_problems
-from members.services import point_of_contact_emails, send_after_commit, support_unit_emails
 from members.tenancy import Action, permitted_row
 from ogplocal.dates import local_today
 from ogplocal.exceptions import ActionRefused
@@ -355,21 +356,17 @@ def submit_plan(
             default_user=actor,
             default_change_reason="added with the plan's submission",
         )
-        send_after_commit(
-            to=support_unit_emails(),
-            compose=lambda: (
-                _("%(plan)s was submitted") % {"plan": plan},
-                ngettext(
-                    "%(plan)s was submitted on %(day)s with %(count)d commitment.\n",
-                    "%(plan)s was submitted on %(day)s with %(count)d commitments.\n",
-                    len(commitments),
-                )
-                % {
-                    "plan": plan,
-                    "day": date_format(today, "DATE_FORMAT"),
-                    "count": len(commitments),
-                },
+        notify(
+            to=support_unit(),
+            template="email/plan_submitted",
+            key=f"plan-submitted:{plan.pk}",
+            topic=Notification.Topic.REQUEST,
+            jurisdiction=plan.lead_jurisdiction,
+            link=reverse(
+                "console_review_plan",
+                kwargs={"slug": plan.lead_jurisdiction.slug, "pk": plan.pk},
             ),
+            context={"plan": plan, "day": today, "count": len(commitments)},
         )
     return PlanSubmission(plan=plan, notices=notices)
 
@@ -549,18 +546,18 @@ def review_plan(
             f"plan {plan.review}",
             update_fields=["review", "review_comments", "reviewed_on", "updated_at"],
         )
-        send_after_commit(
-            to=point_of_contact_emails(list(plan.jurisdictions.all())),
-            compose=lambda: (
-                (
-                    _("The Support Unit accepted %(plan)s")
-                    if accept
-                    else _("The Support Unit returned %(plan)s with comments")
-                )
-                % {"plan": plan},
-                (comments or _("The plan was accepted.")) + "\n",
-            ),
-        )
+        # A plan may be reviewed again (returned, then accepted): each review is an email.
+        review = uuid.uuid4().hex
+        for jurisdiction in plan.jurisdictions.order_by("pk"):
+            notify(
+                to=points_of_contact([jurisdiction]),
+                template="email/plan_reviewed",
+                key=f"plan-reviewed:{plan.pk}:{review}",
+                topic=Notification.Topic.DECISION,
+                jurisdiction=jurisdiction,
+                link=reverse("plan_detail", kwargs={"slug": jurisdiction.slug, "pk": plan.pk}),
+                context={"plan": plan, "accepted": accept, "comments": comments},
+            )
     return plan
 
 

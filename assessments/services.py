@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -16,8 +17,8 @@ from action_plans.models import ActionPlan
 from action_plans.services import plan_today
 from assessments.models import Assessment, AssessmentFile
 from commitments.models import Commitment
-from members.models import MonitoringBody, User
-from members.services import point_of_contact_emails, send_after_commit
+from members.models import MonitoringBody, Notification, User
+from members.outbox import notify, points_of_contact
 from members.tenancy import Action, permitted_row
 from ogplocal.exceptions import ActionRefused
 from ogplocal.history import save_recorded
@@ -324,12 +325,14 @@ def publish_assessment(
             "published",
             update_fields=["published", "published_on", "reviewed_by"],
         )
-        send_after_commit(
-            to=point_of_contact_emails(list(assessment.plan.jurisdictions.all())),
-            compose=lambda: (
-                _("The %(kind)s of %(plan)s is published")
-                % {"kind": assessment.get_kind_display(), "plan": assessment.plan},
-                _("It was published on %(day)s.\n") % {"day": today.isoformat()},
-            ),
-        )
+        for jurisdiction in assessment.plan.jurisdictions.order_by("pk"):
+            notify(
+                to=points_of_contact([jurisdiction]),
+                template="email/assessment_published",
+                key=f"assessment-published:{assessment.pk}",
+                topic=Notification.Topic.DECISION,
+                jurisdiction=jurisdiction,
+                link=reverse("jurisdiction_assessments", kwargs={"slug": jurisdiction.slug}),
+                context={"assessment": assessment},
+            )
     return assessment

@@ -115,27 +115,28 @@ class QueryCounter:
 def _every_batch(work: Callable[[list[int]], int]) -> dict[str, Any]:
     """`work` over every member in the daily jobs' batches, timed and with its queries counted."""
     from members.models import Jurisdiction
-    from members.notifications import BATCH_SIZE, _chunks
+    from portal.status.evaluation import BATCH_SIZE
+    from portal.status.jobs import chunks
 
     queries = QueryCounter()
     started, cpu = time.perf_counter(), cpu_seconds()
     with connection.execute_wrapper(queries):
         ids = list(Jurisdiction.objects.order_by("pk").values_list("pk", flat=True))
-        emails = sum(work(batch) for batch in _chunks(ids, BATCH_SIZE))
+        emails = sum(work(batch) for batch in chunks(ids, BATCH_SIZE))
     return {
         "seconds": time.perf_counter() - started,
         "cpu_seconds": cpu_seconds() - cpu,
         "queries": queries.count,
         "members": len(ids),
-        "batches": len(_chunks(ids, BATCH_SIZE)),
+        "batches": len(chunks(ids, BATCH_SIZE)),
         "emails": emails,
     }
 
 
 def status(options: argparse.Namespace) -> dict[str, Any]:
-    """The daily status evaluation (members.tasks.evaluate_status_batch) of every member."""
+    """The daily status evaluation (portal.status.jobs.evaluate_status_batch) of every member."""
     from members.models import StatusChange
-    from members.notifications import evaluate_status_batch
+    from portal.status.jobs import evaluate_status_batch
 
     before = StatusChange.objects.count()
     figures = _every_batch(evaluate_status_batch)
@@ -144,8 +145,8 @@ def status(options: argparse.Namespace) -> dict[str, Any]:
 
 
 def reminders(options: argparse.Namespace) -> dict[str, Any]:
-    """The daily reminder sweep (members.tasks.sweep_reminder_batch) of every member."""
-    from members.notifications import sweep_reminder_batch
+    """The daily reminder sweep (portal.status.jobs.sweep_reminder_batch) of every member."""
+    from portal.status.jobs import sweep_reminder_batch
 
     return _every_batch(sweep_reminder_batch)
 

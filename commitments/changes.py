@@ -11,6 +11,8 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -29,8 +31,8 @@ from commitments.content import (
     save_milestones,
 )
 from commitments.models import ChangeProposal, Commitment, CommitmentChange
-from members.models import Membership, Role, User
-from members.services import send_after_commit, support_unit_emails
+from members.models import Jurisdiction, Membership, Notification, Role, User
+from members.outbox import notify, support_unit
 from members.tenancy import Action, permitted_row
 from ogplocal.dates import add_months
 from ogplocal.exceptions import ActionRefused
@@ -136,22 +138,14 @@ def record_change(
     )
     save_recorded(change, actor, "change recorded")
     approver = approval.approved_by or approval.approver_name.strip()
-    send_after_commit(
-        to=support_unit_emails(),
-        compose=lambda: (
-            _("Commitment changed: %(title)s") % {"title": commitment.title},
-            _(
-                "%(plan)s, commitment “%(title)s”, on %(day)s.\n\n%(summary)s\n\n"
-                "Approved by %(approver)s.\n"
-            )
-            % {
-                "plan": plan,
-                "title": commitment.title,
-                "day": day.isoformat(),
-                "summary": summary,
-                "approver": approver,
-            },
-        ),
+    notify(
+        to=support_unit(),
+        template="email/commitment_changed",
+        key=f"commitment-changed:{change.pk}",
+        topic=Notification.Topic.DECISION,
+        jurisdiction=plan.lead_jurisdiction,
+        link=reverse("console_member", kwargs={"slug": plan.lead_jurisdiction.slug}),
+        context={"plan": plan, "commitment": commitment, "change": change, "approver": approver},
     )
     return change
 
@@ -292,15 +286,21 @@ def _milestones_change(
     return [milestone_json(m) for m in existing.values()], proposed
 
 
-def _stakeholder_emails(plan: ActionPlan) -> list[str]:
-    return sorted(
-        set(
-            Membership.objects.filter(
-                jurisdiction__in=plan.jurisdictions.all(),
-                role=Role.STAKEHOLDER,
-                user__is_active=True,
-            ).values_list("user__email", flat=True)
+def _stakeholders(jurisdiction: Jurisdiction) -> list[User]:
+    return [
+        membership.user
+        for membership in Membership.objects.filter(
+            jurisdiction=jurisdiction, role=Role.STAKEHOLDER, user__is_active=True
         )
+        .select_related("user")
+        .order_by("user__email")
+    ]
+
+
+def _commitment_page(jurisdiction: Jurisdiction, commitment: Commitment) -> str:
+    return reverse(
+        "commitment_detail",
+        kwargs={"slug": jurisdiction.slug, "pk": commitment.plan_id, "cpk": commitment.pk},
     )
 
 
@@ -383,26 +383,31 @@ def propose_commitment_change(
             before=before,
         )
         save_recorded(proposal, actor, "change proposed")
-        labels = ", ".join(_field_label(name) for name in proposed)
-        send_after_commit(
-            to=_stakeholder_emails(plan),
-            compose=lambda: (
-                _("A change waits for your approval: %(title)s") % {"title": commitment.title},
-                _(
-                    "%(person)s proposes to change the commitment “%(title)s” of %(plan)s "
-                    "(%(fields)s).\n\nWhy: %(summary)s\n\nSign in to the portal to approve or "
-                    "reject it; the change window closes on %(closes)s.\n"
-                )
-                % {
-                    "person": actor,
-                    "title": commitment.title,
+        # The names of the fields, translated when each email is rendered.
+        labels = [
+            _l("milestones")
+            if name == "milestones"
+            else getattr(Commitment._meta.get_field(name), "verbose_name", name)
+            for name in proposed
+        ]
+        fields = format_lazy(", ".join("{}" for _label in labels), *labels)
+        for jurisdiction in plan.jurisdictions.order_by("pk"):
+            notify(
+                to=_stakeholders(jurisdiction),
+                template="email/change_proposed",
+                key=f"change-proposed:{proposal.pk}",
+                topic=Notification.Topic.REQUEST,
+                jurisdiction=jurisdiction,
+                link=_commitment_page(jurisdiction, commitment),
+                context={
+                    "proposal": proposal,
+                    "commitment": commitment,
                     "plan": plan,
-                    "fields": labels,
-                    "summary": summary,
+                    "proposer": actor.get_full_name(),
+                    "fields": fields,
                     "closes": change_window_closes(commitment, plan),
                 },
-            ),
-        )
+            )
     return proposal
 
 
@@ -438,18 +443,25 @@ def _decided_proposal(
     return proposal
 
 
-def _tell_proposer(proposal: ChangeProposal, subject: str, comment: str) -> None:
-    send_after_commit(
-        to=[proposal.proposed_by.email] if proposal.proposed_by.is_active else [],
-        compose=lambda: (
-            subject % {"title": proposal.commitment.title},
-            _("%(person)s: %(state)s.\n\n%(comment)s\n")
-            % {
-                "person": proposal.decided_by,
-                "state": proposal.get_state_display(),
-                "comment": comment,
-            },
-        ),
+def _tell_proposer(proposal: ChangeProposal, *, approved: bool) -> None:
+    """Email the person who proposed a change the stakeholder's decision, with a link to the
+    commitment in the workspace of their own jurisdiction."""
+    proposer = proposal.proposed_by
+    if not proposer.is_active:
+        return
+    plan = proposal.commitment.plan
+    jurisdiction = (
+        plan.jurisdictions.filter(memberships__user=proposer).order_by("pk").first()
+        or plan.lead_jurisdiction
+    )
+    notify(
+        to=[proposer],
+        template="email/change_decided",
+        key=f"change-decided:{proposal.pk}",
+        topic=Notification.Topic.DECISION,
+        jurisdiction=jurisdiction,
+        link=_commitment_page(jurisdiction, proposal.commitment),
+        context={"proposal": proposal, "approved": approved},
     )
 
 
@@ -508,7 +520,7 @@ def approve_change_proposal(
         proposal.decided_on = today
         proposal.decision_comment = comment.strip()
         save_recorded(proposal, actor, "change approved")
-        _tell_proposer(proposal, _("Change approved: %(title)s"), proposal.decision_comment)
+        _tell_proposer(proposal, approved=True)
     return proposal
 
 
@@ -536,7 +548,7 @@ def reject_change_proposal(
         proposal.decided_on = plan_today(proposal.commitment.plan, today)
         proposal.decision_comment = comment
         save_recorded(proposal, actor, "change rejected")
-        _tell_proposer(proposal, _("Change rejected: %(title)s"), comment)
+        _tell_proposer(proposal, approved=False)
     return proposal
 
 

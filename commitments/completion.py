@@ -4,17 +4,19 @@ commitment frees its slot from the day of approval)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from action_plans.services import plan_today
 from commitments.content import NOT_COMMITMENT_EDITOR
 from commitments.models import Commitment
-from members.models import User
-from members.services import point_of_contact_emails, send_after_commit, support_unit_emails
+from members.models import Jurisdiction, Notification, User
+from members.outbox import notify, points_of_contact, support_unit
 from members.tenancy import Action, permitted_row
 from ogplocal.exceptions import ActionRefused
 from ogplocal.history import save_recorded
@@ -118,13 +120,18 @@ def request_withdrawal(
             "withdrawal requested",
             update_fields=["withdrawal_reason", "updated_at"],
         )
-        send_after_commit(
-            to=support_unit_emails(),
-            compose=lambda: (
-                _("Withdrawal requested: %(title)s") % {"title": commitment.title},
-                _("%(plan)s asks to withdraw “%(title)s”.\n\nWhy: %(reason)s\n")
-                % {"plan": commitment.plan, "title": commitment.title, "reason": reason},
+        lead = commitment.plan.lead_jurisdiction
+        # Asked again after a refusal, it is another email: each request has a key of its own.
+        notify(
+            to=support_unit(),
+            template="email/withdrawal_requested",
+            key=f"withdrawal-requested:{commitment.pk}:{uuid.uuid4().hex}",
+            topic=Notification.Topic.REQUEST,
+            jurisdiction=lead,
+            link=reverse(
+                "console_decide_withdrawal", kwargs={"slug": lead.slug, "pk": commitment.pk}
             ),
+            context={"commitment": commitment},
         )
     return commitment
 
@@ -166,16 +173,26 @@ def decide_withdrawal(
             commitment.withdrawal_reason = ""
             reason = "withdrawal refused" + (f": {comments.strip()}" if comments.strip() else "")
         save_recorded(commitment, actor, reason)
-        send_after_commit(
-            to=point_of_contact_emails(list(plan.jurisdictions.all())),
-            compose=lambda: (
-                (
-                    _("Withdrawal approved: %(title)s")
-                    if approve
-                    else _("Withdrawal refused: %(title)s")
-                )
-                % {"title": commitment.title},
-                (comments.strip() or reason) + "\n",
-            ),
-        )
+        decision = uuid.uuid4().hex  # a refusal may be asked again and refused again
+        for jurisdiction in plan.jurisdictions.order_by("pk"):
+            notify(
+                to=points_of_contact([jurisdiction]),
+                template="email/withdrawal_decided",
+                key=f"withdrawal-decided:{commitment.pk}:{decision}",
+                topic=Notification.Topic.DECISION,
+                jurisdiction=jurisdiction,
+                link=_commitment_page(jurisdiction, commitment),
+                context={
+                    "commitment": commitment,
+                    "approved": approve,
+                    "comments": comments.strip(),
+                },
+            )
     return commitment
+
+
+def _commitment_page(jurisdiction: Jurisdiction, commitment: Commitment) -> str:
+    return reverse(
+        "commitment_detail",
+        kwargs={"slug": jurisdiction.slug, "pk": commitment.plan_id, "cpk": commitment.pk},
+    )

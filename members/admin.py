@@ -135,13 +135,13 @@ class StatusChangeAdmin(admin.ModelAdmin):
 class NotificationAdmin(admin.ModelAdmin):
     """Staff see every email the portal decided to send, and whether the server accepted it."""
 
-    list_display = ("subject", "recipient", "jurisdiction", "topic", "due", "offset", "sent_at")
+    list_display = ("subject", "email", "jurisdiction", "topic", "due", "offset", "sent_at")
     list_filter = ("topic", "deadline_kind")
-    search_fields = ("subject", "recipient__email", "jurisdiction__name")
+    search_fields = ("subject", "email", "key", "jurisdiction__name")
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False  # written by the reminder sweep and the status job only
+        return False  # written by the outbox only (members.outbox)
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -14,8 +14,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from members import requests
 from members import serializers as s
-from members import services
 from members.models import ExtensionRequest, Jurisdiction, Notification, VoluntaryInactivityRequest
 from members.tenancy import Action
 from ogplocal.api.base import OwnRowsViewSet, TenantViewSet
@@ -49,7 +49,7 @@ class ExtensionRequestViewSet(RequestViewSet):
     )
     def create(self, request: Request) -> Response:
         values = valid(s.ExtensionRequestWriteSerializer, request)
-        filed = services.request_extension(
+        filed = requests.request_extension(
             actor=self.actor,
             jurisdiction=self.jurisdiction_for(values.pop("jurisdiction")),
             **values,
@@ -64,7 +64,7 @@ class ExtensionRequestViewSet(RequestViewSet):
         """The Support Unit grants (until a date) or refuses the extension."""
         filed = self.permitted(self.get_object(), Action.DECIDE)
         values = valid(s.ExtensionDecisionSerializer, request)
-        decided = services.decide_extension(actor=self.actor, request=filed, **values)
+        decided = requests.decide_extension(actor=self.actor, request=filed, **values)
         return Response(s.ExtensionRequestSerializer(decided).data)
 
 
@@ -78,7 +78,7 @@ class VoluntaryInactivityRequestViewSet(RequestViewSet):
     )
     def create(self, request: Request) -> Response:
         values = valid(s.VoluntaryInactivityWriteSerializer, request)
-        filed = services.request_voluntary_inactivity(
+        filed = requests.request_voluntary_inactivity(
             actor=self.actor,
             jurisdiction=self.jurisdiction_for(values.pop("jurisdiction")),
             **values,
@@ -94,7 +94,7 @@ class VoluntaryInactivityRequestViewSet(RequestViewSet):
         """The Support Unit approves or refuses the voluntary pause."""
         filed = self.permitted(self.get_object(), Action.DECIDE)
         values = valid(s.VoluntaryDecisionSerializer, request)
-        decided = services.decide_voluntary_inactivity(actor=self.actor, request=filed, **values)
+        decided = requests.decide_voluntary_inactivity(actor=self.actor, request=filed, **values)
         return Response(s.VoluntaryInactivityRequestSerializer(decided).data)
 
 

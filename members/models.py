@@ -504,20 +504,32 @@ class StatusChange(models.Model):
 
 
 class Notification(models.Model):
-    """One email to one person, decided once and sent once (issue 7, DESIGN.md §3.2 and §3.3).
+    """One email to one address, decided once and sent once: the portal's outbox (issue 7; issue
+    17 item 2; DESIGN.md §3.2, §3.3 and §6). Every email the portal sends is a row.
 
     The row is written in the same transaction as the decision to send (the reminder sweep, the
-    stored status transition) and is marked sent only after the SMTP server accepted the message,
-    so an email is never lost: an unsent row is sent again until it goes. Its key (recipient,
-    jurisdiction, deadline kind, ref, due date, reminder offset) makes a second sweep send nothing
-    new, while a moved deadline (a new due date) gets reminders of its own. The jurisdiction is part
-    of the key because a plan's ref is unique only within its jurisdiction (DESIGN.md §5).
+    stored status transition, a business action, an invitation, the sign-in library's password
+    reset) and is marked sent only after the SMTP server accepted the message, so an email is
+    never lost: an unsent row is sent again until it goes (members.outbox).
+
+    Each row has a key, so deciding again sends nothing new. Reminders and status changes keep the
+    key they always had (recipient, jurisdiction, deadline kind, ref, due date, reminder offset),
+    so a second sweep adds nothing while a moved deadline (a new due date) gets reminders of its
+    own; the jurisdiction is part of it because a plan's ref is unique only within its
+    jurisdiction (DESIGN.md §5). Every other email has a `key` of its own, unique per address.
+
+    `recipient` is the person with an account at `email`, when there is one (their notifications
+    page lists the row); an invitation or a password reset may go to an address with no account.
     """
 
     class Topic(models.TextChoices):
         REMINDER = "reminder", _("deadline reminder")
         MISSED = "missed", _("missed deadline")
         STATUS = "status", _("status change")
+        REQUEST = "request", _("request")
+        DECISION = "decision", _("decision")
+        INVITATION = "invitation", _("invitation")
+        ACCOUNT = "account", _("Account")
 
     # `deadline_kind` of a status transition; the other values are the kinds of §3.2.
     STATUS_KIND = "status"
@@ -526,20 +538,32 @@ class Notification(models.Model):
     STATUS_OFFSET = 0
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
     )
+    email = models.EmailField(_("email address"))
     jurisdiction = models.ForeignKey(
-        Jurisdiction, on_delete=models.PROTECT, related_name="notifications"
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        related_name="notifications",
+        null=True,
+        blank=True,
     )
     topic = models.CharField(_("topic"), max_length=10, choices=Topic.choices)
-    deadline_kind = models.CharField(_("deadline kind"), max_length=40)
+    # The key of an email that is neither a reminder nor a status change (blank for those): what
+    # was decided, e.g. `extension-requested:42`; with `email`, unique.
+    key = models.CharField(_("key"), max_length=200, blank=True, default="")
+    deadline_kind = models.CharField(_("deadline kind"), max_length=40, blank=True, default="")
     # The deadline's ref (plan, PLAN/COMMITMENT or quarter, "" when none); for a status
     # transition, the new status.
     ref = models.CharField(_("reference"), max_length=200, blank=True, default="")
-    # The due date; for a status transition, the day the status changed.
-    due = models.DateField(_("due on"))
+    # The due date; for a status transition, the day the status changed; none for other emails.
+    due = models.DateField(_("due on"), null=True, blank=True)
     # Days before the due date (30, 7, 1); -1: the day after it was missed; 0: a transition.
-    offset = models.SmallIntegerField(_("days before"))
+    offset = models.SmallIntegerField(_("days before"), null=True, blank=True)
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
@@ -558,6 +582,22 @@ class Notification(models.Model):
                 name="%(app_label)s_%(class)s_once",
                 violation_error_message=_("This person was already notified of this."),
             ),
+            models.UniqueConstraint(
+                fields=("key", "email"),
+                condition=~Q(key=""),
+                name="%(app_label)s_%(class)s_key_once",
+                violation_error_message=_("This person was already notified of this."),
+            ),
+            # A row is either keyed by its deadline (a reminder, a status change) or by `key`.
+            models.CheckConstraint(
+                condition=(
+                    Q(key="", recipient__isnull=False, jurisdiction__isnull=False)
+                    & ~Q(deadline_kind="")
+                    & Q(due__isnull=False, offset__isnull=False)
+                )
+                | (~Q(key="") & Q(deadline_kind="", due__isnull=True, offset__isnull=True)),
+                name="%(app_label)s_%(class)s_keyed",
+            ),
         ]
         indexes = [
             models.Index(fields=("recipient", "-created_at"), name="members_notif_recipient"),
@@ -569,7 +609,7 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.recipient}: {self.subject}"
+        return f"{self.email}: {self.subject}"
 
 
 class ApiToken(models.Model):

@@ -14,7 +14,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ogplocal.settings.dev")
 
 app = Celery("ogplocal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# The tasks.py of every installed app (members.tasks: the outbox), and of the status engine, a
+# sub-package of the portal app (portal.status.tasks: the daily jobs).
 app.autodiscover_tasks()
+app.autodiscover_tasks(["portal.status"])
 
 HOUR = 60 * 60
 

@@ -386,6 +386,7 @@ class NotificationFactory(factory.django.DjangoModelFactory):  # type: ignore[ty
         model = "members.Notification"
 
     recipient = factory.SubFactory(UserFactory)
+    email = factory.LazyAttribute(lambda notification: notification.recipient.email)
     jurisdiction = factory.SubFactory(JurisdictionFactory)
     topic = "reminder"
     deadline_kind = "first_plan"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
 
 import pytest
 import time_machine
@@ -18,6 +21,8 @@ from members.tenancy import has_totp
 from portal.exchange.demo import DEMO_PASSWORD, DEMO_SUPPORT_TOTP_SECRET, load_demo
 from tests.conftest import Tenant, client_for
 from tests.factories import PASSWORD, StaffFactory
+
+Capture = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +65,13 @@ def test_sign_out_ends_the_session(tenant: Tenant) -> None:
     assert client.get("/w/villa-example/").status_code == 302
 
 
-def test_password_reset_round_trip_and_expired_link(tenant: Tenant) -> None:
+def test_password_reset_round_trip_and_expired_link(
+    tenant: Tenant, django_capture_on_commit_callbacks: Capture
+) -> None:
     client = Client()
-    client.post("/accounts/password/reset/", {"email": tenant.poc.email})
+    # The email is an outbox row, sent once the request's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": tenant.poc.email})
     assert len(mail.outbox) == 1
     link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.outbox[0].body)
     assert link
@@ -78,8 +87,13 @@ def test_password_reset_round_trip_and_expired_link(tenant: Tenant) -> None:
     assert Client().login(email=tenant.poc.email, password=new_password)
 
 
-def test_expired_reset_link_is_explained_and_changes_nothing(tenant: Tenant) -> None:
-    with time_machine.travel("2026-11-01 09:00", tick=False):
+def test_expired_reset_link_is_explained_and_changes_nothing(
+    tenant: Tenant, django_capture_on_commit_callbacks: Capture
+) -> None:
+    with (
+        time_machine.travel("2026-11-01 09:00", tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         Client().post("/accounts/password/reset/", {"email": tenant.poc.email})
     link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.outbox[0].body)
     assert link

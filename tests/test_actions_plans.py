@@ -568,7 +568,8 @@ def test_support_unit_returns_a_plan_with_comments_changing_nothing_else(
     assert plan.submitted_on == SUBMISSION_DAY
     assert ActionPlan.objects.restrict(None).filter(pk=plan.pk).exists()  # still public
     assert mail.outbox[0].to == [tenant.poc.email]
-    assert mail.outbox[0].body == "Clarify c2.\n"
+    assert "\n\nClarify c2.\n\n" in mail.outbox[0].body
+    assert f"http://localhost:8000/w/villa-example/plans/{plan.pk}/\n" in mail.outbox[0].body
     review_plan(actor=staff, plan=plan, accept=True, today=date(2026, 6, 10))
     plan.refresh_from_db()
     assert plan.review == "accepted"

@@ -23,7 +23,7 @@ from members.models import (
     User,
     VoluntaryInactivityRequest,
 )
-from members.services import (
+from members.requests import (
     decide_extension,
     decide_voluntary_inactivity,
     override_status,
@@ -120,7 +120,10 @@ def test_extension_requested_and_granted(
         staff,
     )
     assert mail.outbox[0].to == [tenant.poc.email]
-    assert mail.outbox[0].body == "Your extension request was granted until 2026-09-01.\n"
+    # The decision in the recipient's words and date format, and the page where they act.
+    body = mail.outbox[0].body
+    assert "\n\nYour extension request was granted until 1 September 2026.\n\n" in body
+    assert "http://localhost:8000/w/villa-example/requests/\n" in body
     assert (
         refusal(decide_extension, actor=staff, request=request, grant=False, reason="x")
         == "This request was already decided on 2026-06-03."
@@ -359,7 +362,7 @@ def test_override_and_its_withdrawal(
         "Audit findings.",
         staff,
     )
-    assert "on probation from 2026-06-01" in mail.outbox[-1].body
+    assert "on probation from 1 June 2026" in mail.outbox[-1].body
     withdraw_override(actor=staff, override=override, today=date(2026, 7, 1))
     override.refresh_from_db()
     assert override.withdrawn_on == date(2026, 7, 1)

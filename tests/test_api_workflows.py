@@ -18,7 +18,7 @@ from commitments import changes as commitment_changes
 from commitments import completion as commitment_completion
 from commitments.content import CommitmentContent
 from commitments.models import ChangeProposal, Commitment
-from members import services as member_services
+from members import requests as member_requests
 from members.models import (
     ExtensionRequest,
     Invitation,
@@ -82,7 +82,7 @@ def pending_pause(world: World) -> None:
 
 def an_override(world: World) -> None:
     staff = StaffFactory()
-    member_services.override_status(
+    member_requests.override_status(
         actor=staff,
         jurisdiction=world.tenant.jurisdiction,
         status="inactive",

@@ -308,7 +308,7 @@ def via_evaluate_status_anonymous(world: World) -> Expected:
 
 
 def via_daily_job(world: World) -> Expected:
-    from members.tasks import evaluate_status_batch
+    from portal.status.tasks import evaluate_status_batch
 
     evaluate_status_batch.delay([world.tenant.jurisdiction.pk, world.other.jurisdiction.pk])
     assert Jurisdiction.objects.get(pk=world.other.jurisdiction.pk).status == "inactive"

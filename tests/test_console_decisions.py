@@ -21,11 +21,11 @@ from members.models import (
     User,
     VoluntaryInactivityRequest,
 )
+from members.requests import withdraw_override
 from members.services import (
     create_member,
     months_of_term_left,
     term_left_is_short,
-    withdraw_override,
 )
 from ogplocal.exceptions import ActionRefused
 from tests.conftest import Tenant, client_for
@@ -85,7 +85,7 @@ def test_set_the_first_plan_deadline(tenant: Tenant, staff: User, post: Any) -> 
     )
     assert granted.decision_reason == "The new administration took office in May."
     [message] = mail_to(tenant.poc)
-    assert "2026-10-31" in message.body
+    assert "31 October 2026" in message.body
     assert "The new administration took office in May." in message.body
 
 
@@ -138,7 +138,7 @@ def test_grant_and_refuse_an_extension(tenant: Tenant, staff: User, post: Any) -
     second.refresh_from_db()
     assert (second.decision, second.decision_reason) == ("refused", "One extension is enough.")
     bodies = [message.body for message in mail_to(tenant.poc)]
-    assert "granted until 2026-09-30" in bodies[0]
+    assert "granted until 30 September 2026" in bodies[0]
     assert "refused" in bodies[1]
     assert "One extension is enough." in bodies[1]
 
@@ -177,7 +177,7 @@ def test_approve_a_voluntary_pause(tenant: Tenant, staff: User, post: Any) -> No
         "Floods.",
     )
     [message] = mail_to(tenant.poc)
-    assert "2026-07-01" in message.body
+    assert "1 July 2026" in message.body
 
 
 def test_a_pause_is_refused_for_a_member_that_is_not_active(tenant: Tenant, post: Any) -> None:
@@ -356,7 +356,8 @@ def test_invite_a_new_member(staff: User, post: Any) -> None:
     assert len(subjects) == 2
     assert all("poc@nueva.example.org" in message.to for message in mail.outbox)
     note = next(message for message in mail.outbox if "joins OGP Local" in message.subject)
-    assert "due on 2026-11-01" in note.body
+    assert "due on 1 November 2026" in note.body
+    assert "http://testserver/invitations/" in note.body  # where the Point of Contact acts
     page = post.client.get(response["Location"]).content.decode()
     assert "first plan is due on 2026-11-01" in page
     assert "poc@nueva.example.org (invited)" in page

@@ -35,7 +35,9 @@ from celery.exceptions import AlwaysEagerIgnored
 from django.conf import settings
 from django.db import connection
 
+from members import outbox
 from members.models import Jurisdiction, Notification
+from members.services import invite_person
 from members.tenancy import Role
 from ogplocal.celery import app
 from ogplocal.dates import local_today
@@ -363,3 +365,33 @@ def test_a_worker_killed_in_the_middle_of_a_task_loses_nothing(
     assert row.sent_at is not None
     assert inbox.accepted == [str(row.pk)]
     assert inbox.attempts[str(row.pk)] == 2
+
+
+def test_an_invitation_to_an_address_without_account_goes_through_the_worker(
+    workers: Workers,
+    smtp: tuple[Inbox, int],
+    broker: redis.Redis,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every email is an outbox row (issue 17 item 2): one decided by a business action, to an
+    address with no account, is sent by the worker's task, through the retries of an SMTP server
+    that refuses twice, once."""
+    inbox, _port = smtp
+    inbox.fail_first = 2
+    member = JurisdictionFactory()
+    poc = MembershipFactory(jurisdiction=member, role=Role.POC).user
+    # The test process would send it itself, eagerly, once the action commits: held back here and
+    # queued to the worker as the web process queues it.
+    monkeypatch.setattr(outbox, "_queue", lambda notification_id: None)
+    invite_person(
+        jurisdiction=member, email="new.officer@example.org", role=Role.OFFICER, invited_by=poc
+    )
+    row = Notification.objects.get()
+    assert (row.email, row.recipient, row.sent_at) == ("new.officer@example.org", None, None)
+    workers.start()
+    send("send_notification", notification_id=row.pk)
+    wait_for(lambda: inbox.accepted == [str(row.pk)], workers, 40, "the invitation")
+    wait_idle(broker, workers)
+    row.refresh_from_db()
+    assert row.sent_at is not None
+    assert (row.attempts, inbox.attempts[str(row.pk)]) == (3, 3)

@@ -20,9 +20,11 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import transaction
 
-from members import notifications, rules, tasks
+from members import outbox, rules, tasks
 from members.models import Jurisdiction, Notification, StatusChange, User
 from members.rules import Deadline, DeadlineKind
+from portal.status import jobs
+from portal.status import tasks as status_tasks
 from tests.conftest import Tenant, make_tenant
 from tests.factories import (
     ActionPlanFactory,
@@ -47,9 +49,9 @@ def run_daily_jobs(capture: Capture, day: date) -> None:
     queued on commit runs eagerly."""
     with time_machine.travel(noon(day), tick=False):
         with capture(execute=True):
-            tasks.evaluate_statuses.delay()
+            status_tasks.evaluate_statuses.delay()
         with capture(execute=True):
-            tasks.sweep_reminders.delay()
+            status_tasks.sweep_reminders.delay()
 
 
 def sent_to(user: User) -> list[mail.EmailMessage]:
@@ -85,7 +87,7 @@ def test_reminder_offset_sends_the_nearest_threshold_reached(
 ) -> None:
     today = date(2027, 1, 10)
     deadline = Deadline(DeadlineKind.FIRST_PLAN, today + timedelta(days=days_left), None, None)
-    assert notifications.reminder_offset(deadline, today) == expected
+    assert jobs.reminder_offset(deadline, today) == expected
 
 
 def test_met_heads_up_and_revocation_deadlines_are_not_reminded() -> None:
@@ -93,11 +95,11 @@ def test_met_heads_up_and_revocation_deadlines_are_not_reminded() -> None:
     met = Deadline(DeadlineKind.TRACKER_UPDATE, today + timedelta(days=7), today, "2026Q4")
     window = Deadline(DeadlineKind.CHANGE_WINDOW, today - timedelta(days=1), None, "plan")
     revocation = Deadline(DeadlineKind.REVOCATION, today + timedelta(days=7), None, None)
-    assert notifications.reminder_offset(met, today) is None
-    assert notifications.reminder_offset(window, today) is None  # a heads-up cannot be missed
-    assert notifications.reminder_offset(revocation, today) is None
+    assert jobs.reminder_offset(met, today) is None
+    assert jobs.reminder_offset(window, today) is None  # a heads-up cannot be missed
+    assert jobs.reminder_offset(revocation, today) is None
     heads_up = Deadline(DeadlineKind.CHANGE_WINDOW, today + timedelta(days=7), None, "plan")
-    assert notifications.reminder_offset(heads_up, today) == 7
+    assert jobs.reminder_offset(heads_up, today) == 7
 
 
 # --- The reminders of a deadline, day after day ---------------------------------------------------
@@ -170,11 +172,11 @@ def test_a_second_sweep_sends_nothing_new(
     rows = Notification.objects.count()
     with time_machine.travel(noon(date(2026, 7, 11)), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            tasks.evaluate_statuses.delay(every_member=True)
+            status_tasks.evaluate_statuses.delay(every_member=True)
         with django_capture_on_commit_callbacks(execute=True):
-            tasks.sweep_reminders.delay()
+            status_tasks.sweep_reminders.delay()
         with django_capture_on_commit_callbacks(execute=True):
-            tasks.sweep_reminder_batch.delay([tenant.jurisdiction.pk])
+            status_tasks.sweep_reminder_batch.delay([tenant.jurisdiction.pk])
     assert len(mail.outbox) == 3
     assert Notification.objects.count() == rows
 
@@ -263,16 +265,20 @@ def test_the_daily_evaluation_fans_out_by_batch_and_only_once_a_day(
 ) -> None:
     for index in range(5):
         make_tenant(f"member-{index}", f"Member {index}")
+
+    def queue_evaluations() -> int:
+        return jobs.queue_status_evaluations(status_tasks.evaluate_status_batch, batch_size=2)
+
     with time_machine.travel(noon(date(2026, 7, 11)), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            assert notifications.queue_status_evaluations(batch_size=2) == 3
+            assert queue_evaluations() == 3
         assert set(Jurisdiction.objects.values_list("status", "status_evaluated_on")) == {
             ("inactive", date(2026, 7, 11))
         }
         # Evaluated today: the next hourly run takes nobody.
-        assert notifications.queue_status_evaluations(batch_size=2) == 0
+        assert queue_evaluations() == 0
     with time_machine.travel(noon(date(2026, 7, 12)), tick=False):
-        assert notifications.queue_status_evaluations(batch_size=2) == 3
+        assert queue_evaluations() == 3
 
 
 def test_one_members_failure_does_not_stop_the_others(
@@ -299,7 +305,7 @@ def test_one_members_failure_does_not_stop_the_others(
     # The reminder sweep evaluates; the status evaluation evaluates with the timeline.
     monkeypatch.setattr(rules, "evaluate", broken_for_one)
     monkeypatch.setattr(rules, "evaluate_with_timeline", broken_timeline_for_one)
-    caplog.set_level(logging.WARNING, logger="members.notifications")
+    caplog.set_level(logging.WARNING, logger="portal.status.jobs")
     run_daily_jobs(django_capture_on_commit_callbacks, date(2026, 7, 11))
 
     assert subjects(tenant.poc) == [
@@ -320,8 +326,8 @@ def test_nothing_is_queued_from_a_transaction_that_rolls_back() -> None:
 
     def decide_then_fail() -> None:
         with transaction.atomic():
-            decided.append(notifications.sweep_reminder_batch([tenant.jurisdiction.pk]))
-            decided.append(notifications.evaluate_status_batch([tenant.jurisdiction.pk]))
+            decided.append(jobs.sweep_reminder_batch([tenant.jurisdiction.pk]))
+            decided.append(jobs.evaluate_status_batch([tenant.jurisdiction.pk]))
             raise RuntimeError("the decision is rolled back")
 
     with time_machine.travel(noon(date(2026, 7, 11)), tick=False):
@@ -331,8 +337,8 @@ def test_nothing_is_queued_from_a_transaction_that_rolls_back() -> None:
         assert mail.outbox == []
         assert Notification.objects.count() == 0
         # Committed, the same decisions send at once (on_commit, eager tasks).
-        notifications.sweep_reminder_batch([tenant.jurisdiction.pk])
-        notifications.evaluate_status_batch([tenant.jurisdiction.pk])
+        jobs.sweep_reminder_batch([tenant.jurisdiction.pk])
+        jobs.evaluate_status_batch([tenant.jurisdiction.pk])
     assert len(mail.outbox) == 2
     assert Notification.objects.filter(sent_at__isnull=False).count() == 2
 
@@ -369,7 +375,7 @@ def smtp_failures(monkeypatch: pytest.MonkeyPatch) -> list[Exception]:
 def a_notification(tenant: Tenant, capture: Capture, smtp: list[Exception]) -> Notification:
     """The 30-day reminder of villa-example's first plan, decided with sending held back."""
     with time_machine.travel(noon(date(2026, 6, 10)), tick=False), capture(execute=False):
-        notifications.sweep_reminder_batch([tenant.jurisdiction.pk])
+        jobs.sweep_reminder_batch([tenant.jurisdiction.pk])
     return Notification.objects.get()
 
 
@@ -411,7 +417,7 @@ def test_a_long_smtp_outage_loses_nothing(
 
     # The hourly resend queues it again once its own retries are over, and it goes.
     with time_machine.travel(row.created_at + timedelta(hours=1), tick=False):
-        assert notifications.resend_unsent() == 0
+        assert outbox.resend_unsent() == 0
     later = row.created_at + timedelta(hours=3)
     with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
         tasks.resend_unsent_notifications.delay()
@@ -419,7 +425,7 @@ def test_a_long_smtp_outage_loses_nothing(
     assert row.sent_at is not None
     assert len(mail.outbox) == 1
     with time_machine.travel(row.created_at + timedelta(hours=4), tick=False):
-        assert notifications.resend_unsent() == 0
+        assert outbox.resend_unsent() == 0
 
 
 def test_a_permanent_refusal_is_recorded_not_retried(

@@ -254,7 +254,8 @@ LOGGING = {
 }
 
 # --- Background jobs and email (issue 7) ------------------------------------------------------
-# Celery's beat schedule is in ogplocal/celery.py; the tasks are in members/tasks.py. Tasks are
+# Celery's beat schedule is in ogplocal/celery.py; the tasks are in members/tasks.py (the outbox)
+# and portal/status/tasks.py (the daily jobs). Tasks are
 # acknowledged after they ran (CELERY_TASK_ACKS_LATE above), so a worker that dies mid-task leaves
 # its message to another. Redis hands an unacknowledged message out again after the visibility
 # timeout, also one a worker holds for a countdown (a retry): the timeout must stay above the

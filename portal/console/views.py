@@ -32,16 +32,18 @@ from members.models import (
     Term,
     VoluntaryInactivityRequest,
 )
-from members.services import (
-    create_member,
+from members.requests import (
     decide_extension,
     decide_voluntary_inactivity,
-    months_of_term_left,
     override_status,
     reinstate_member,
     set_first_plan_deadline,
-    term_left_is_short,
     withdraw_override,
+)
+from members.services import (
+    create_member,
+    months_of_term_left,
+    term_left_is_short,
 )
 from members.tenancy import Action, Role, acting_user, support_unit_required
 from ogplocal.access import Policy, access_policy

@@ -15,8 +15,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from members import requests, services
 from members import serializers as s
-from members import services
 from members.models import Jurisdiction, StatusOverride
 from members.tenancy import Action
 from ogplocal.api.base import TenantViewSet
@@ -110,7 +110,7 @@ class JurisdictionViewSet(
         """The Support Unit sets the member's first-plan deadline (recorded as an extension)."""
         jurisdiction = self.permitted(self.get_object(), Action.DECIDE)
         values = valid(s.FirstPlanDeadlineSerializer, request)
-        granted = services.set_first_plan_deadline(
+        granted = requests.set_first_plan_deadline(
             actor=self.actor, jurisdiction=jurisdiction, **values
         )
         return Response(s.ExtensionRequestSerializer(granted).data, status=201)
@@ -125,7 +125,7 @@ class JurisdictionViewSet(
         """The Support Unit shows a status from a day on, with a written reason."""
         jurisdiction = self.permitted(self.get_object(), Action.DECIDE)
         values = valid(s.OverrideStatusSerializer, request)
-        override = services.override_status(actor=self.actor, jurisdiction=jurisdiction, **values)
+        override = requests.override_status(actor=self.actor, jurisdiction=jurisdiction, **values)
         return Response(s.StatusOverrideSerializer(override).data, status=201)
 
     @extend_schema(
@@ -141,7 +141,7 @@ class JurisdictionViewSet(
         override = self.visible(StatusOverride, values.pop("override"), "override")
         if override.jurisdiction_id != jurisdiction.pk:
             raise ValidationError({"override": [_("No such record, or not visible to you.")]})
-        withdrawn = services.withdraw_override(actor=self.actor, override=override, **values)
+        withdrawn = requests.withdraw_override(actor=self.actor, override=override, **values)
         return Response(s.StatusOverrideSerializer(withdrawn).data)
 
     @extend_schema(
@@ -154,7 +154,7 @@ class JurisdictionViewSet(
         """The Support Unit reinstates a revoked member, active from today."""
         jurisdiction = self.permitted(self.get_object(), Action.DECIDE)
         values = valid(s.ReasonSerializer, request)
-        reinstatement = services.reinstate_member(
+        reinstatement = requests.reinstate_member(
             actor=self.actor, jurisdiction=jurisdiction, **values
         )
         return Response(s.ReinstatementSerializer(reinstatement).data, status=201)

@@ -17,7 +17,7 @@ from members.models import (
     Jurisdiction,
     VoluntaryInactivityRequest,
 )
-from members.services import (
+from members.requests import (
     request_extension,
     request_voluntary_inactivity,
 )
