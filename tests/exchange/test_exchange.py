@@ -35,7 +35,7 @@ from portal.exchange.exchange import (
 )
 from tracker.models import TrackerUpdate
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "exchange-example.json"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "exchange-example.json"
 MODELS = (
     Jurisdiction,
     Term,
