@@ -6,17 +6,12 @@ import re
 
 import pytest
 import time_machine
-from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 from django.core import mail
 from django.test import Client
 
 from members.tenancy import has_totp
 from portal.exchange.demo import DEMO_PASSWORD, DEMO_SUPPORT_TOTP_SECRET, load_demo
-from tests.conftest import Tenant, client_for
+from tests.conftest import Tenant, client_for, current_code
 from tests.factories import PASSWORD, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,11 +99,6 @@ def test_repeated_wrong_passwords_are_rate_limited(tenant: Tenant) -> None:
 def test_bad_reset_link_is_explained() -> None:
     response = Client().get("/accounts/password/reset/key/zz-bogus/", follow=True)
     assert b"The password reset link was invalid" in response.content
-
-
-def current_code(secret: str) -> str:
-    counter = next(iter(yield_hotp_counters_from_time()))
-    return format_hotp_value(hotp_value(secret, counter))
 
 
 def test_demo_support_account_signs_in_with_the_documented_totp_secret() -> None:

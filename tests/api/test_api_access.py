@@ -4,7 +4,6 @@ Support Unit, the other jurisdiction's people, a signed-in outsider and anonymou
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -12,20 +11,18 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.files.base import ContentFile
-from django.test import Client, override_settings
+from django.test import Client
 
 from action_plans.models import ActionPlan
 from assessments.models import Assessment
-from members.models import ExtensionRequest, User, VoluntaryInactivityRequest
-from tests.conftest import Tenant, client_for
+from members.models import ExtensionRequest, VoluntaryInactivityRequest
+from tests.api.conftest import Plans
+from tests.conftest import World
 from tests.factories import (
     MINIMAL_PDF,
-    AssessmentFactory,
     ExtensionRequestFactory,
     MeetingFactory,
-    MilestoneFactory,
     NotificationFactory,
-    TrackerUpdateFactory,
     ready_plan,
 )
 
@@ -34,67 +31,6 @@ pytestmark = pytest.mark.django_db
 SUBMISSION_DAY = datetime(2026, 5, 20, 15, 0, tzinfo=UTC)
 IN_Q3 = datetime(2026, 8, 15, 15, 0, tzinfo=UTC)
 ROLES = ["poc", "officer", "stakeholder", "monitor", "staff", "other_poc", "outsider", "anonymous"]
-
-
-class World:
-    """Tenant's draft plan and submitted plan, the other tenant's draft, and what hangs off them."""
-
-    def __init__(self, tenant: Tenant, other: Tenant, staff: User, outsider: User) -> None:
-        self.tenant, self.other = tenant, other
-        self.users: dict[str, User | None] = {
-            "poc": tenant.poc,
-            "officer": tenant.officer,
-            "stakeholder": tenant.stakeholder,
-            "monitor": tenant.monitor,
-            "staff": staff,
-            "other_poc": other.poc,
-            "outsider": outsider,
-            "anonymous": None,
-        }
-        self.draft = ready_plan(tenant.jurisdiction, ref="draft")
-        self.submitted = ready_plan(
-            tenant.jurisdiction, ref="submitted", submitted_on=date(2026, 5, 20)
-        )
-        self.other_draft = ready_plan(other.jurisdiction, ref="other-draft")
-        self.draft_commitment = self.draft.commitments.earliest("pk")
-        self.public_commitment = self.submitted.commitments.earliest("pk")
-        self.draft_update = TrackerUpdateFactory(
-            commitment=self.draft_commitment, submitted_on=None
-        )
-        self.public_update = TrackerUpdateFactory(commitment=self.public_commitment)
-        self.draft_milestone = MilestoneFactory(commitment=self.draft_commitment)
-        self.public_milestone = MilestoneFactory(commitment=self.public_commitment)
-        self.unpublished = AssessmentFactory(plan=self.submitted, published=False)
-        self.published = AssessmentFactory(
-            plan=self.submitted,
-            kind=Assessment.Kind.END_OF_COMMITMENT,
-            commitment=self.public_commitment,
-            published=True,
-            published_on=date(2026, 9, 1),
-        )
-
-    def client(self, role: str) -> Client:
-        return client_for(self.users[role])
-
-
-@pytest.fixture
-def world(tenant: Tenant, other_tenant: Tenant, staff: User, outsider: User) -> World:
-    return World(tenant, other_tenant, staff, outsider)
-
-
-@pytest.fixture
-def media(tmp_path: Path) -> Iterator[Path]:
-    root = tmp_path / "media"
-    root.mkdir()
-    storages = {
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": root, "base_url": None},
-        },
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    with override_settings(MEDIA_ROOT=root, STORAGES=storages):
-        yield root
 
 
 def ids(response: Any) -> set[int]:
@@ -118,9 +54,11 @@ SEES_DRAFTS = {"poc", "officer", "stakeholder", "staff"}
 
 @pytest.mark.parametrize("resource", list(RESOURCES))
 @pytest.mark.parametrize("role", ROLES)
-def test_list_reads_through_the_restricted_queryset(world: World, resource: str, role: str) -> None:
+def test_list_reads_through_the_restricted_queryset(
+    world: World, plans: Plans, resource: str, role: str
+) -> None:
     private_name, public_name = RESOURCES[resource]
-    private, public = getattr(world, private_name), getattr(world, public_name)
+    private, public = getattr(plans, private_name), getattr(plans, public_name)
     response = world.client(role).get(f"/api/v1/{resource}/?page_size=200")
     if role == "anonymous":
         assert response.status_code == 401
@@ -132,13 +70,15 @@ def test_list_reads_through_the_restricted_queryset(world: World, resource: str,
     assert (private.pk in seen) == may_see
     # Nothing of the other jurisdiction's draft plan reaches anybody but its own people.
     if resource == "plans":
-        assert (world.other_draft.pk in seen) == (role in {"staff", "other_poc"})
+        assert (plans.other_draft.pk in seen) == (role in {"staff", "other_poc"})
 
 
 @pytest.mark.parametrize("resource", list(RESOURCES))
 @pytest.mark.parametrize("role", ROLES)
-def test_missing_and_forbidden_are_the_same_404(world: World, resource: str, role: str) -> None:
-    private = getattr(world, RESOURCES[resource][0])
+def test_missing_and_forbidden_are_the_same_404(
+    world: World, plans: Plans, resource: str, role: str
+) -> None:
+    private = getattr(plans, RESOURCES[resource][0])
     client = world.client(role)
     forbidden = client.get(f"/api/v1/{resource}/{private.pk}/")
     missing = client.get(f"/api/v1/{resource}/987654/")
@@ -156,21 +96,21 @@ def test_missing_and_forbidden_are_the_same_404(world: World, resource: str, rol
 @pytest.mark.parametrize("resource", [r for r in RESOURCES if r != "milestones"])
 @pytest.mark.parametrize("role", ROLES)
 def test_public_endpoints_show_only_published_data_to_anybody(
-    world: World, resource: str, role: str
+    world: World, plans: Plans, resource: str, role: str
 ) -> None:
     private_name, public_name = RESOURCES[resource]
     seen = ids(world.client(role).get(f"/api/v1/public/{resource}/?page_size=200"))
-    assert getattr(world, public_name).pk in seen
-    assert getattr(world, private_name).pk not in seen
-    assert world.other_draft.pk not in seen or resource != "plans"
+    assert getattr(plans, public_name).pk in seen
+    assert getattr(plans, private_name).pk not in seen
+    assert plans.other_draft.pk not in seen or resource != "plans"
 
 
-def test_public_commitments_carry_their_milestones(world: World) -> None:
-    body = Client().get(f"/api/v1/public/commitments/{world.public_commitment.pk}/").json()
-    assert [m["id"] for m in body["milestones"]] == [world.public_milestone.pk]
+def test_public_commitments_carry_their_milestones(world: World, plans: Plans) -> None:
+    body = Client().get(f"/api/v1/public/commitments/{plans.public_commitment.pk}/").json()
+    assert [m["id"] for m in body["milestones"]] == [plans.public_milestone.pk]
 
 
-def test_members_with_status_since_reasons_and_deadlines(world: World) -> None:
+def test_members_with_status_since_reasons_and_deadlines(world: World, plans: Plans) -> None:
     listing = Client().get("/api/v1/public/members/").json()
     slugs = {row["slug"] for row in listing["results"]}
     assert {"villa-example", "puerto-otro"} <= slugs
@@ -191,9 +131,9 @@ def test_members_with_status_since_reasons_and_deadlines(world: World) -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_meetings_and_endorsements_of_a_draft(world: World, role: str) -> None:
+def test_meetings_and_endorsements_of_a_draft(world: World, plans: Plans, role: str) -> None:
     for resource in ("meetings", "endorsements"):
-        response = world.client(role).get(f"/api/v1/{resource}/?plan={world.draft.pk}")
+        response = world.client(role).get(f"/api/v1/{resource}/?plan={plans.draft.pk}")
         if role == "anonymous":
             assert response.status_code == 401
             continue
@@ -201,7 +141,9 @@ def test_meetings_and_endorsements_of_a_draft(world: World, role: str) -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_requests_are_read_by_the_jurisdictions_people_only(world: World, role: str) -> None:
+def test_requests_are_read_by_the_jurisdictions_people_only(
+    world: World, plans: Plans, role: str
+) -> None:
     request = ExtensionRequestFactory(jurisdiction=world.tenant.jurisdiction)
     response = world.client(role).get("/api/v1/extension-requests/")
     if role == "anonymous":
@@ -210,7 +152,7 @@ def test_requests_are_read_by_the_jurisdictions_people_only(world: World, role: 
     assert (request.pk in ids(response)) == (role in SEES_DRAFTS | {"monitor"})
 
 
-def test_notifications_are_ones_own(world: World) -> None:
+def test_notifications_are_ones_own(world: World, plans: Plans) -> None:
     own = NotificationFactory(recipient=world.tenant.poc, jurisdiction=world.tenant.jurisdiction)
     other = NotificationFactory(recipient=world.other.poc, jurisdiction=world.other.jurisdiction)
     client = world.client("poc")
@@ -240,7 +182,7 @@ CREATE_PLAN = {
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_create_plan(world: World, role: str) -> None:
+def test_create_plan(world: World, plans: Plans, role: str) -> None:
     response = post(
         world,
         role,
@@ -271,19 +213,19 @@ SUBMIT = {
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_submit_plan(world: World, role: str) -> None:
+def test_submit_plan(world: World, plans: Plans, role: str) -> None:
     # The first plan: the other one of the world would overlap it (§3.1 "Period").
-    ActionPlan.objects.filter(pk=world.submitted.pk).update(submitted_on=None)
+    ActionPlan.objects.filter(pk=plans.submitted.pk).update(submitted_on=None)
     with time_machine.travel(SUBMISSION_DAY, tick=False):
-        response = post(world, role, f"/api/v1/plans/{world.draft.pk}/submit/", {})
+        response = post(world, role, f"/api/v1/plans/{plans.draft.pk}/submit/", {})
     assert response.status_code == SUBMIT[role], response.content
-    world.draft.refresh_from_db()
-    assert (world.draft.submitted_on is not None) == (SUBMIT[role] == 200)
+    plans.draft.refresh_from_db()
+    assert (plans.draft.submitted_on is not None) == (SUBMIT[role] == 200)
     if role == "poc":
         assert response.json()["plan"]["submitted_on"] == "2026-05-20"
 
 
-def test_a_refused_submission_says_why_in_the_one_shape(world: World) -> None:
+def test_a_refused_submission_says_why_in_the_one_shape(world: World, plans: Plans) -> None:
     plan = ready_plan(world.tenant.jurisdiction, ref="empty", commitments=0)
     with time_machine.travel(SUBMISSION_DAY, tick=False):
         response = post(world, "poc", f"/api/v1/plans/{plan.pk}/submit/", {})
@@ -294,14 +236,14 @@ def test_a_refused_submission_says_why_in_the_one_shape(world: World) -> None:
     assert all(isinstance(v, list) for v in body["errors"].values())
 
 
-def test_update_plan(world: World) -> None:
-    path = f"/api/v1/plans/{world.draft.pk}/"
+def test_update_plan(world: World, plans: Plans) -> None:
+    path = f"/api/v1/plans/{plans.draft.pk}/"
     response = world.client("officer").patch(
         path, {"forum": "The new forum."}, content_type="application/json"
     )
     assert response.status_code == 200, response.content
-    world.draft.refresh_from_db()
-    assert world.draft.forum == "The new forum."
+    plans.draft.refresh_from_db()
+    assert plans.draft.forum == "The new forum."
     refused = world.client("stakeholder").patch(
         path, {"forum": "x"}, content_type="application/json"
     )
@@ -323,13 +265,13 @@ ADD_COMMITMENT = {
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_add_commitment_to_a_draft(world: World, role: str) -> None:
+def test_add_commitment_to_a_draft(world: World, plans: Plans, role: str) -> None:
     response = post(
         world,
         role,
         "/api/v1/commitments/",
         {
-            "plan": world.draft.pk,
+            "plan": plans.draft.pk,
             "ref": "new",
             "title": "Open budgets",
             "starts_on": "2026-07-01",
@@ -345,8 +287,8 @@ def test_add_commitment_to_a_draft(world: World, role: str) -> None:
         assert response.json()["milestones"][0]["title"] == "Publish"
 
 
-def test_amend_commitment(world: World) -> None:
-    path = f"/api/v1/commitments/{world.draft_commitment.pk}/"
+def test_amend_commitment(world: World, plans: Plans) -> None:
+    path = f"/api/v1/commitments/{plans.draft_commitment.pk}/"
     response = world.client("poc").patch(
         path, {"title": "Renamed"}, content_type="application/json"
     )
@@ -379,8 +321,8 @@ RECORD_UPDATE = {
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_record_tracker_update(world: World, role: str) -> None:
-    commitment = world.submitted.commitments.exclude(pk=world.public_commitment.pk).earliest("pk")
+def test_record_tracker_update(world: World, plans: Plans, role: str) -> None:
+    commitment = plans.submitted.commitments.exclude(pk=plans.public_commitment.pk).earliest("pk")
     with time_machine.travel(IN_Q3, tick=False):
         response = post(
             world,
@@ -393,12 +335,12 @@ def test_record_tracker_update(world: World, role: str) -> None:
         assert (response.json()["percent"], response.json()["submitted_on"]) == (30, "2026-08-15")
 
 
-def test_tracker_update_rules_refuse_in_the_one_shape(world: World) -> None:
+def test_tracker_update_rules_refuse_in_the_one_shape(world: World, plans: Plans) -> None:
     response = post(
         world,
         "poc",
         "/api/v1/tracker-updates/",
-        {"commitment": world.public_commitment.pk, "quarter": "2026Q3", "percent": 101},
+        {"commitment": plans.public_commitment.pk, "quarter": "2026Q3", "percent": 101},
     )
     assert response.status_code == 400
     assert "percent" in response.json()["errors"]
@@ -417,14 +359,14 @@ RECORD_MEETING = {
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_record_meeting(world: World, role: str) -> None:
+def test_record_meeting(world: World, plans: Plans, role: str) -> None:
     with time_machine.travel(SUBMISSION_DAY, tick=False):
         response = post(
             world,
             role,
             "/api/v1/meetings/",
             {
-                "plan": world.draft.pk,
+                "plan": plans.draft.pk,
                 "held_on": "2026-05-02",
                 "kind": "implementation",
                 "government_participants": 2,
@@ -447,13 +389,13 @@ ENDORSE = {
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_endorse(world: World, role: str) -> None:
+def test_endorse(world: World, plans: Plans, role: str) -> None:
     response = post(
-        world, role, "/api/v1/endorsements/", {"plan": world.draft.pk, "organisation": "Civic Lab"}
+        world, role, "/api/v1/endorsements/", {"plan": plans.draft.pk, "organisation": "Civic Lab"}
     )
     assert response.status_code == ENDORSE[role], response.content
     if role == "stakeholder":
-        again = post(world, role, "/api/v1/endorsements/", {"plan": world.draft.pk})
+        again = post(world, role, "/api/v1/endorsements/", {"plan": plans.draft.pk})
         assert again.status_code == 400
         assert again.json()["message"] == "You have already endorsed this plan."
 
@@ -472,8 +414,8 @@ UPLOAD = {
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.usefixtures("media")
-def test_upload_assessment_multipart(world: World, role: str) -> None:
-    plan = world.submitted
+def test_upload_assessment_multipart(world: World, plans: Plans, role: str) -> None:
+    plan = plans.submitted
     report = ContentFile(MINIMAL_PDF, name="final learning.pdf")
     with time_machine.travel(datetime(2028, 2, 1, 12, tzinfo=UTC), tick=False):
         response = world.client(role).post(
@@ -504,11 +446,13 @@ def test_upload_assessment_multipart(world: World, role: str) -> None:
         assert public.status_code == 404
 
 
-def test_an_upload_the_portal_refuses_answers_the_one_shape(world: World, media: Path) -> None:
+def test_an_upload_the_portal_refuses_answers_the_one_shape(
+    world: World, plans: Plans, media: Path
+) -> None:
     response = world.client("monitor").post(
         "/api/v1/assessments/",
         {
-            "plan": world.submitted.pk,
+            "plan": plans.submitted.pk,
             "kind": "inception",
             "report": ContentFile(b"MZ\x90\x00 not a pdf", name="report.pdf"),
         },
@@ -531,8 +475,8 @@ REQUEST = {
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_request_extension_and_voluntary_inactivity(world: World, role: str) -> None:
-    ActionPlan.objects.filter(pk=world.submitted.pk).update(submitted_on=None)
+def test_request_extension_and_voluntary_inactivity(world: World, plans: Plans, role: str) -> None:
+    ActionPlan.objects.filter(pk=plans.submitted.pk).update(submitted_on=None)
     extension = post(
         world,
         role,
@@ -560,6 +504,6 @@ def test_request_extension_and_voluntary_inactivity(world: World, role: str) -> 
     assert VoluntaryInactivityRequest.objects.exists() == (REQUEST[role] == 201)
 
 
-def test_meeting_factory_rows_are_listed(world: World) -> None:
-    meeting = MeetingFactory(plan=world.submitted, held_on=date(2026, 4, 1))
+def test_meeting_factory_rows_are_listed(world: World, plans: Plans) -> None:
+    meeting = MeetingFactory(plan=plans.submitted, held_on=date(2026, 4, 1))
     assert meeting.pk in ids(world.client("monitor").get("/api/v1/meetings/"))

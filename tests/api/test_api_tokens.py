@@ -115,9 +115,6 @@ def test_the_token_page_needs_signing_in() -> None:
 
 @pytest.mark.django_db
 def test_staff_without_mfa_cannot_use_the_api_through_their_session() -> None:
-    from tests.conftest import client_for
-    from tests.factories import StaffFactory
-
     without = client_for(StaffFactory(totp=False)).get("/api/v1/jurisdictions/")
     assert without.status_code in {401, 403}
     assert "two-factor" in without.json()["message"]

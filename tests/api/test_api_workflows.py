@@ -21,12 +21,11 @@ from members.models import (
     ExtensionRequest,
     Invitation,
     StatusOverride,
-    User,
     VoluntaryInactivityRequest,
 )
-from tests.conftest import Tenant, client_for
+from tests.api.conftest import Plans
+from tests.conftest import World, client_for
 from tests.factories import MINIMAL_PDF, ExtensionRequestFactory, MeetingFactory, StaffFactory
-from tests.test_api_access import World, media  # noqa: F401
 from tracker.models import TrackerUpdate
 
 pytestmark = pytest.mark.django_db
@@ -36,11 +35,6 @@ ROLES = [
     "outsider", "anonymous",
 ]  # fmt: skip
 NOW = datetime(2026, 8, 15, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def world(tenant: Tenant, other_tenant: Tenant, staff: User, outsider: User) -> World:
-    return World(tenant, other_tenant, staff, outsider)
 
 
 def client(world: World, role: str) -> Client:
@@ -57,20 +51,20 @@ class Case:
     def __init__(
         self,
         allowed: set[str],
-        path: Callable[[World], str],
-        data: Callable[[World], dict[str, Any]] | dict[str, Any],
-        state: Callable[[World], Any],
+        path: Callable[[Plans], str],
+        data: Callable[[Plans], dict[str, Any]] | dict[str, Any],
+        state: Callable[[Plans], Any],
         success: int = 200,
         multipart: bool = False,
-        setup: Callable[[World], None] | None = None,
+        setup: Callable[[Plans], None] | None = None,
     ) -> None:
         self.allowed, self.path, self.data, self.state = allowed, path, data, state
         self.success, self.multipart, self.setup = success, multipart, setup
 
 
-def pending_pause(world: World) -> None:
+def pending_pause(plans: Plans) -> None:
     VoluntaryInactivityRequest.objects.create(
-        jurisdiction=world.tenant.jurisdiction,
+        jurisdiction=plans.world.tenant.jurisdiction,
         requested_on=date(2026, 8, 1),
         starts_on=date(2026, 10, 1),
         ends_on=date(2027, 3, 31),
@@ -78,46 +72,46 @@ def pending_pause(world: World) -> None:
     )
 
 
-def an_override(world: World) -> None:
+def an_override(plans: Plans) -> None:
     staff = StaffFactory()
     member_services.override_status(
         actor=staff,
-        jurisdiction=world.tenant.jurisdiction,
+        jurisdiction=plans.world.tenant.jurisdiction,
         status="inactive",
         starts_on=date(2026, 8, 15),
         reason="Audit.",
     )
 
 
-def asked_withdrawal(world: World) -> None:
+def asked_withdrawal(plans: Plans) -> None:
     commitment_services.request_withdrawal(
-        actor=world.tenant.poc, commitment=world.public_commitment, reason="No budget."
+        actor=plans.world.tenant.poc, commitment=plans.public_commitment, reason="No budget."
     )
 
 
-def a_proposal(world: World) -> None:
+def a_proposal(plans: Plans) -> None:
     commitment_services.propose_commitment_change(
-        actor=world.tenant.officer,
-        commitment=world.public_commitment,
+        actor=plans.world.tenant.officer,
+        commitment=plans.public_commitment,
         title="A clearer title",
         summary="Clearer.",
     )
 
 
-def co_creation(world: World) -> None:
+def co_creation(plans: Plans) -> None:
     # A free slot: all but one of the plan's commitments were withdrawn.
-    world.submitted.commitments.exclude(pk=world.public_commitment.pk).update(
+    plans.submitted.commitments.exclude(pk=plans.public_commitment.pk).update(
         withdrawn_on=date(2026, 7, 1)
     )
     MeetingFactory(
-        plan=world.submitted,
+        plan=plans.submitted,
         held_on=date(2026, 8, 1),
         kind="co_creation",
         non_governmental_participants=5,
     )
 
 
-def proposal_path(action: str) -> Callable[[World], str]:
+def proposal_path(action: str) -> Callable[[Plans], str]:
     return lambda w: f"/api/v1/change-proposals/{ChangeProposal.objects.get().pk}/{action}/"
 
 
@@ -131,7 +125,7 @@ CASES: dict[str, Case] = {
         lambda w: f"/api/v1/extension-requests/{ExtensionRequest.objects.get().pk}/decide/",
         {"grant": False, "reason": "Not this time."},
         lambda w: rows(ExtensionRequest.objects.all()),
-        setup=lambda w: ExtensionRequestFactory(jurisdiction=w.tenant.jurisdiction),
+        setup=lambda w: ExtensionRequestFactory(jurisdiction=w.world.tenant.jurisdiction),
     ),
     "decide voluntary inactivity": Case(
         {"staff"},
@@ -267,14 +261,14 @@ CASES: dict[str, Case] = {
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", list(CASES))
 @pytest.mark.usefixtures("media")
-def test_workflow_endpoint(world: World, name: str, role: str) -> None:
+def test_workflow_endpoint(world: World, plans: Plans, name: str, role: str) -> None:
     case = CASES[name]
     with time_machine.travel(NOW, tick=False):
         if case.setup:
-            case.setup(world)
-        before = case.state(world)
-        data = case.data(world) if callable(case.data) else case.data
-        path = case.path(world)
+            case.setup(plans)
+        before = case.state(plans)
+        data = case.data(plans) if callable(case.data) else case.data
+        path = case.path(plans)
         who = client(world, role)
         if case.multipart:
             response = who.post(path, data)
@@ -282,17 +276,16 @@ def test_workflow_endpoint(world: World, name: str, role: str) -> None:
             response = who.post(path, data, content_type="application/json")
     if role in case.allowed:
         assert response.status_code == case.success, response.content
-        assert case.state(world) != before
+        assert case.state(plans) != before
         return
     expected = {401} if role in {"anonymous", "staff_without_totp"} else {403, 404}
     assert response.status_code in expected, response.content
     assert set(response.json()) == {"message", "errors"}
-    assert case.state(world) == before
+    assert case.state(plans) == before
 
 
-def test_a_refused_decision_answers_the_one_shape(world: World) -> None:
-    staff: User = world.users["staff"]  # type: ignore[assignment]
-    response = client_for(staff).post(
+def test_a_refused_decision_answers_the_one_shape(world: World, plans: Plans) -> None:
+    response = world.client("staff").post(
         "/api/v1/jurisdictions/villa-example/reinstate/",
         {"reason": "Back."},
         content_type="application/json",

@@ -11,71 +11,42 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.files.base import ContentFile
-from django.db import connection
-from django.test import Client, override_settings
-from django.test.utils import CaptureQueriesContext
+from django.test import Client
 from django.urls import reverse
 
-from action_plans.services import submit_plan
 from assessments.models import Assessment, AssessmentFile
 from assessments.services import publish_assessment, record_assessment
 from commitments.services import complete_commitment
-from members.models import User
-from tests.conftest import Tenant, client_for, make_tenant
+from tests.conftest import Tenant, World, client_for, count_queries, make_tenant, stored
 from tests.factories import (
     MINIMAL_PDF,
     MonitoringBodyMemberFactory,
     StaffFactory,
     docx_bytes,
     odt_bytes,
-    ready_plan,
+    submitted_plan,
     upload,
 )
 
 NOW = "2026-08-01 15:00Z"  # Buenos Aires: 2026-08-01
 
 
-@pytest.fixture
-def media(tmp_path: Path) -> Iterator[Path]:
-    root = tmp_path / "media"
-    root.mkdir()
-    storages = {
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": root, "base_url": None},
-        },
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    with override_settings(MEDIA_ROOT=root, STORAGES=storages):
-        yield root
-
-
-def stored(root: Path) -> list[Path]:
-    return [path for path in root.rglob("*") if path.is_file()]
-
-
 @dataclass
-class World:
-    tenant: Tenant
-    other: Tenant
-    staff: User
-    plan: Any
-    commitment: Any
-    other_plan: Any
+class Assessed:
+    """The plans the monitoring bodies assess, in the seeded world."""
 
-
-def submitted(tenant: Tenant) -> Any:
-    plan = ready_plan(tenant.jurisdiction, commitments=2)
-    submit_plan(actor=tenant.poc, plan=plan, today=date(2026, 5, 20))
-    return plan
+    plan: Any  # the tenant's
+    commitment: Any  # the tenant's, completed
+    other_plan: Any  # the other jurisdiction's
 
 
 @pytest.fixture
-def world(tenant: Tenant, other_tenant: Tenant, media: Path) -> Iterator[World]:
+def assessed(world: World, media: Path) -> Iterator[Assessed]:
     """Plans submitted on 2026-05-20 (inception due 2026-07-20); a commitment completed on
     2026-07-15 (end-of-commitment due 2026-08-15); today 2026-08-01."""
-    plan = submitted(tenant)
-    commitment = plan.commitments.order_by("ref").first()
+    tenant, other_tenant = world.tenant, world.other
+    plan = submitted_plan(tenant)
+    commitment: Any = plan.commitments.order_by("ref").first()
     complete_commitment(
         actor=tenant.poc,
         commitment=commitment,
@@ -83,22 +54,9 @@ def world(tenant: Tenant, other_tenant: Tenant, media: Path) -> Iterator[World]:
         today=date(2026, 7, 15),
     )
     commitment.refresh_from_db()
-    other_plan = submitted(other_tenant)
+    other_plan = submitted_plan(other_tenant)
     with time_machine.travel(NOW, tick=False):
-        yield World(tenant, other_tenant, StaffFactory(), plan, commitment, other_plan)
-
-
-def actor(world: World, role: str) -> User | None:
-    return {
-        "monitor": world.tenant.monitor,
-        "other_monitor": world.other.monitor,
-        "poc": world.tenant.poc,
-        "officer": world.tenant.officer,
-        "stakeholder": world.tenant.stakeholder,
-        "other_poc": world.other.poc,
-        "staff": world.staff,
-        "anonymous": None,
-    }[role]
+        yield Assessed(plan, commitment, other_plan)
 
 
 ROLES = [
@@ -113,26 +71,28 @@ ROLES = [
 ]
 
 
-def inception_post(world: World, report: bytes = MINIMAL_PDF, **extra: Any) -> dict[str, Any]:
+def inception_post(assessed: Assessed, report: bytes = MINIMAL_PDF, **extra: Any) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for code in ("forum", "regularity", "multi_stakeholder", "endorsement", "monitoring_body"):
         data[f"met_{code}"] = "yes"
         data[f"evidence_{code}"] = f"Evidence for {code}."
-    for commitment in world.plan.commitments.all():
+    for commitment in assessed.plan.commitments.all():
         data[f"design_{commitment.ref}"] = "Relevant, verifiable, moderate ambition."
     data["report"] = upload("Informe de inicio.pdf", report)
     data.update(extra)
     return data
 
 
-def inception_url(world: World) -> str:
-    return reverse("assessment_upload", args=[world.plan.pk, "inception"])
+def inception_url(assessed: Assessed) -> str:
+    return reverse("assessment_upload", args=[assessed.plan.pk, "inception"])
 
 
 # --- the monitoring body's due list ------------------------------------------------------------
 
 
-def test_due_list_shows_each_selecting_member_overdue_first(world: World) -> None:
+def test_due_list_shows_each_selecting_member_overdue_first(
+    world: World, assessed: Assessed
+) -> None:
     response = client_for(world.tenant.monitor).get(reverse("assessments_due"))
     assert response.status_code == 200
     groups = response.context["groups"]
@@ -143,7 +103,7 @@ def test_due_list_shows_each_selecting_member_overdue_first(world: World) -> Non
         (Assessment.Kind.END_OF_COMMITMENT, date(2026, 8, 15), False),
         (Assessment.Kind.FINAL_LEARNING_EXERCISE, date(2028, 2, 29), False),
     ]
-    assert items[1].commitment == world.commitment
+    assert items[1].commitment == assessed.commitment
     text = response.content.decode()
     assert "Overdue" in text
     assert "For each minimum requirement: met or not" in text
@@ -152,9 +112,9 @@ def test_due_list_shows_each_selecting_member_overdue_first(world: World) -> Non
     assert "<script>" not in text
 
 
-def test_a_submitted_assessment_leaves_the_due_list(world: World) -> None:
+def test_a_submitted_assessment_leaves_the_due_list(world: World, assessed: Assessed) -> None:
     record_assessment(
-        actor=world.tenant.monitor, plan=world.plan, kind="inception", today=date(2026, 8, 1)
+        actor=world.tenant.monitor, plan=assessed.plan, kind="inception", today=date(2026, 8, 1)
     )
     response = client_for(world.tenant.monitor).get(reverse("assessments_due"))
     kinds = [item.kind for item in response.context["groups"][0].items]
@@ -162,8 +122,8 @@ def test_a_submitted_assessment_leaves_the_due_list(world: World) -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_due_list_by_role(world: World, role: str) -> None:
-    response = client_for(actor(world, role)).get(reverse("assessments_due"))
+def test_due_list_by_role(world: World, assessed: Assessed, role: str) -> None:
+    response = world.client(role).get(reverse("assessments_due"))
     expected = {"monitor": 200, "other_monitor": 200, "anonymous": 302}.get(role, 404)
     assert response.status_code == expected
     if role == "other_monitor":
@@ -173,12 +133,12 @@ def test_due_list_by_role(world: World, role: str) -> None:
 def test_due_list_runs_the_same_queries_for_one_and_for_many_members(
     tenant: Tenant, media: Path
 ) -> None:
-    submitted(tenant)
+    submitted_plan(tenant)
     client = client_for(tenant.monitor)
     body = tenant.monitor.monitoring_bodies.get().body
 
     def count() -> int:
-        with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as queries:
+        with time_machine.travel(NOW, tick=False), count_queries() as queries:
             assert client.get(reverse("assessments_due")).status_code == 200
         return len(queries)
 
@@ -186,7 +146,7 @@ def test_due_list_runs_the_same_queries_for_one_and_for_many_members(
     for number in range(4):
         extra = make_tenant(f"extra-{number}", f"Extra {number}")
         body.selected_jurisdictions.add(extra.jurisdiction)
-        submitted(extra)
+        submitted_plan(extra)
     assert count() == one
     # pinned: a change that adds queries to the page shows up here (the evaluation alone is
     # members.loader's LOADER_QUERIES and a few more)
@@ -197,23 +157,23 @@ def test_due_list_runs_the_same_queries_for_one_and_for_many_members(
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_upload_form_by_role(world: World, role: str, media: Path) -> None:
-    client = client_for(actor(world, role))
+def test_upload_form_by_role(world: World, assessed: Assessed, role: str, media: Path) -> None:
+    client = world.client(role)
     expected = {"monitor": 200, "anonymous": 302}.get(role, 404)
-    assert client.get(inception_url(world)).status_code == expected
-    response = client.post(inception_url(world), inception_post(world))
+    assert client.get(inception_url(assessed)).status_code == expected
+    response = client.post(inception_url(assessed), inception_post(assessed))
     assert response.status_code == (302 if role in {"monitor", "anonymous"} else 404)
-    created = Assessment.objects.filter(plan=world.plan).count()
+    created = Assessment.objects.filter(plan=assessed.plan).count()
     assert created == (1 if role == "monitor" else 0)
     assert bool(stored(media)) == (role == "monitor")
 
 
-def test_each_kind_by_the_right_body(world: World, media: Path) -> None:
+def test_each_kind_by_the_right_body(world: World, assessed: Assessed, media: Path) -> None:
     client = client_for(world.tenant.monitor)
-    assert client.post(inception_url(world), inception_post(world)).status_code == 302
+    assert client.post(inception_url(assessed), inception_post(assessed)).status_code == 302
     url = reverse(
         "assessment_upload_commitment",
-        args=[world.plan.pk, world.commitment.pk, "end-of-commitment"],
+        args=[assessed.plan.pk, assessed.commitment.pk, "end-of-commitment"],
     )
     data: dict[str, Any] = {"completion": "substantial", "results": "Contracts are open."}
     for value in ("transparency", "participation", "accountability"):
@@ -229,7 +189,7 @@ def test_each_kind_by_the_right_body(world: World, media: Path) -> None:
     }
     assert str(eoc.report.name).endswith(".docx")
     assert [f.name for f in eoc.files.all()] == ["a.odt", "b.pdf"]
-    url = reverse("assessment_upload", args=[world.plan.pk, "final-learning-exercise"])
+    url = reverse("assessment_upload", args=[assessed.plan.pk, "final-learning-exercise"])
     data = {
         "lessons": "Start early.",
         "recommendations": "Publish more.",
@@ -246,36 +206,38 @@ def test_each_kind_by_the_right_body(world: World, media: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", ["inception", "final-learning-exercise"])
-def test_each_kind_by_a_wrong_body(world: World, kind: str, media: Path) -> None:
+def test_each_kind_by_a_wrong_body(
+    world: World, assessed: Assessed, kind: str, media: Path
+) -> None:
     client = client_for(world.other.monitor)
-    url = reverse("assessment_upload", args=[world.plan.pk, kind])
+    url = reverse("assessment_upload", args=[assessed.plan.pk, kind])
     assert client.get(url).status_code == 404
-    assert client.post(url, inception_post(world)).status_code == 404
+    assert client.post(url, inception_post(assessed)).status_code == 404
     url = reverse(
         "assessment_upload_commitment",
-        args=[world.plan.pk, world.commitment.pk, "end-of-commitment"],
+        args=[assessed.plan.pk, assessed.commitment.pk, "end-of-commitment"],
     )
     assert client.get(url).status_code == 404
     assert not Assessment.objects.exists()
     assert stored(media) == []
 
 
-def test_wrong_kind_or_commitment_of_another_plan_is_404(world: World) -> None:
+def test_wrong_kind_or_commitment_of_another_plan_is_404(world: World, assessed: Assessed) -> None:
     client = client_for(world.tenant.monitor)
     assert (
-        client.get(reverse("assessment_upload", args=[world.plan.pk, "nonsense"])).status_code
+        client.get(reverse("assessment_upload", args=[assessed.plan.pk, "nonsense"])).status_code
         == 404
     )
     assert (
         client.get(
-            reverse("assessment_upload", args=[world.plan.pk, "end-of-commitment"])
+            reverse("assessment_upload", args=[assessed.plan.pk, "end-of-commitment"])
         ).status_code
         == 404
     )
-    other_commitment = world.other_plan.commitments.first()
+    other_commitment = assessed.other_plan.commitments.first()
     url = reverse(
         "assessment_upload_commitment",
-        args=[world.plan.pk, other_commitment.pk, "end-of-commitment"],
+        args=[assessed.plan.pk, other_commitment.pk, "end-of-commitment"],
     )
     assert client.get(url).status_code == 404
 
@@ -290,30 +252,30 @@ def test_wrong_kind_or_commitment_of_another_plan_is_404(world: World) -> None:
     ],
 )
 def test_a_refused_report_shows_a_message_and_leaves_nothing(
-    world: World, name: str, content: bytes, media: Path
+    world: World, assessed: Assessed, name: str, content: bytes, media: Path
 ) -> None:
-    data = inception_post(world)
+    data = inception_post(assessed)
     data["report"] = upload(name, content)
-    response = client_for(world.tenant.monitor).post(inception_url(world), data)
+    response = client_for(world.tenant.monitor).post(inception_url(assessed), data)
     assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
     assert not Assessment.objects.exists()
     assert stored(media) == []
 
 
-def test_more_than_four_annexes_are_refused(world: World, media: Path) -> None:
-    data = inception_post(world, annexes=[upload(f"a{n}.pdf", MINIMAL_PDF) for n in range(5)])
-    response = client_for(world.tenant.monitor).post(inception_url(world), data)
+def test_more_than_four_annexes_are_refused(world: World, assessed: Assessed, media: Path) -> None:
+    data = inception_post(assessed, annexes=[upload(f"a{n}.pdf", MINIMAL_PDF) for n in range(5)])
+    response = client_for(world.tenant.monitor).post(inception_url(assessed), data)
     assert response.status_code == 400
     assert "At most 4 files can be added here." in response.content.decode()
     assert not Assessment.objects.exists()
     assert stored(media) == []
 
 
-def test_an_oversize_report_is_refused(world: World, media: Path) -> None:
+def test_an_oversize_report_is_refused(world: World, assessed: Assessed, media: Path) -> None:
     content = MINIMAL_PDF + b"0" * (20 * 1024 * 1024 + 1 - len(MINIMAL_PDF))
-    data = inception_post(world, report=content)
-    response = client_for(world.tenant.monitor).post(inception_url(world), data)
+    data = inception_post(assessed, report=content)
+    response = client_for(world.tenant.monitor).post(inception_url(assessed), data)
     assert response.status_code == 400
     assert "files are at most 20 MB" in response.content.decode()
     assert stored(media) == []
@@ -323,10 +285,10 @@ def test_an_oversize_report_is_refused(world: World, media: Path) -> None:
 
 
 @pytest.fixture
-def recorded(world: World) -> Assessment:
+def recorded(world: World, assessed: Assessed) -> Assessment:
     return record_assessment(
         actor=world.tenant.monitor,
-        plan=world.plan,
+        plan=assessed.plan,
         kind="inception",
         report=ContentFile(odt_bytes(), name="inception.odt"),
         annexes=[ContentFile(MINIMAL_PDF, name="annex one.pdf")],
@@ -335,9 +297,11 @@ def recorded(world: World) -> Assessment:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_workspace_assessments_by_role(world: World, recorded: Assessment, role: str) -> None:
+def test_workspace_assessments_by_role(
+    world: World, assessed: Assessed, recorded: Assessment, role: str
+) -> None:
     url = reverse("jurisdiction_assessments", args=[world.tenant.jurisdiction.slug])
-    response = client_for(actor(world, role)).get(url)
+    response = world.client(role).get(url)
     allowed = {"monitor", "poc", "officer", "stakeholder", "staff"}
     assert response.status_code == (200 if role in allowed else 302 if role == "anonymous" else 404)
     if response.status_code == 200:
@@ -352,8 +316,10 @@ def test_workspace_assessments_by_role(world: World, recorded: Assessment, role:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_private_downloads_by_role(world: World, recorded: Assessment, role: str) -> None:
-    client = client_for(actor(world, role))
+def test_private_downloads_by_role(
+    world: World, assessed: Assessed, recorded: Assessment, role: str
+) -> None:
+    client = world.client(role)
     annex = recorded.files.get()
     allowed = {"monitor", "poc", "officer", "stakeholder", "staff"}
     expected = 200 if role in allowed else 302 if role == "anonymous" else 404
@@ -373,9 +339,14 @@ def test_private_downloads_by_role(world: World, recorded: Assessment, role: str
         assert b"".join(response.streaming_content) == odt_bytes()
 
 
-def test_an_annex_of_another_assessment_is_404(world: World, recorded: Assessment) -> None:
+def test_an_annex_of_another_assessment_is_404(
+    world: World, assessed: Assessed, recorded: Assessment
+) -> None:
     other = record_assessment(
-        actor=world.other.monitor, plan=world.other_plan, kind="inception", today=date(2026, 8, 1)
+        actor=world.other.monitor,
+        plan=assessed.other_plan,
+        kind="inception",
+        today=date(2026, 8, 1),
     )
     annex = recorded.files.get()
     client = client_for(world.staff)
@@ -386,8 +357,10 @@ def test_an_annex_of_another_assessment_is_404(world: World, recorded: Assessmen
 
 
 @pytest.mark.parametrize("role", [*ROLES, "staff_without_mfa"])
-def test_review_and_publish_by_role(world: World, recorded: Assessment, role: str) -> None:
-    user = StaffFactory(totp=False) if role == "staff_without_mfa" else actor(world, role)
+def test_review_and_publish_by_role(
+    world: World, assessed: Assessed, recorded: Assessment, role: str
+) -> None:
+    user = StaffFactory(totp=False) if role == "staff_without_mfa" else world.people[role]
     client = client_for(user)
     listed = client.get(reverse("assessments_review"))
     published = client.post(reverse("assessment_publish", args=[recorded.pk]))
@@ -405,12 +378,12 @@ def test_review_and_publish_by_role(world: World, recorded: Assessment, role: st
             assert listed["Location"].startswith(reverse("account_login"))
 
 
-def test_publish_is_a_post(world: World, recorded: Assessment) -> None:
+def test_publish_is_a_post(world: World, assessed: Assessed, recorded: Assessment) -> None:
     client = client_for(world.staff)
     assert client.get(reverse("assessment_publish", args=[recorded.pk])).status_code == 405
 
 
-def test_publishing_twice_says_so(world: World, recorded: Assessment) -> None:
+def test_publishing_twice_says_so(world: World, assessed: Assessed, recorded: Assessment) -> None:
     client = client_for(world.staff)
     client.post(reverse("assessment_publish", args=[recorded.pk]))
     response = client.post(reverse("assessment_publish", args=[recorded.pk]), follow=True)
@@ -422,9 +395,13 @@ def test_publishing_twice_says_so(world: World, recorded: Assessment) -> None:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_public_member_page_shows_only_published_assessments(
-    world: World, recorded: Assessment, role: str, django_capture_on_commit_callbacks: Any
+    world: World,
+    assessed: Assessed,
+    recorded: Assessment,
+    role: str,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    client = client_for(actor(world, role))
+    client = world.client(role)
     url = reverse("member_public", args=[world.tenant.jurisdiction.slug])
     response = client.get(url)
     assert response.status_code == 200
@@ -458,13 +435,15 @@ def test_public_member_page_of_a_missing_member_is_404(db: None) -> None:
     assert Client().get(reverse("member_public", args=["nowhere"])).status_code == 404
 
 
-def test_navigation_links_monitoring_body_members_to_their_due_list(world: World) -> None:
+def test_navigation_links_monitoring_body_members_to_their_due_list(
+    world: World, assessed: Assessed
+) -> None:
     due = reverse("assessments_due")
     assert due in client_for(world.tenant.monitor).get("/").content.decode()
     assert due not in client_for(world.tenant.poc).get("/").content.decode()
 
 
-def test_a_second_member_of_the_body_sees_the_same_list(world: World) -> None:
+def test_a_second_member_of_the_body_sees_the_same_list(world: World, assessed: Assessed) -> None:
     body = world.tenant.monitor.monitoring_bodies.get().body
     colleague = MonitoringBodyMemberFactory(body=body).user
     response = client_for(colleague).get(reverse("assessments_due"))

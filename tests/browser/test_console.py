@@ -11,9 +11,9 @@ from commitments.models import Commitment
 from members.models import User
 from ogplocal.history import save_recorded
 from portal.exchange.demo import load_demo
-from tests.browser.conftest import page, screenshot  # noqa: F401  (the Chromium page fixture)
+from tests.browser.conftest import screenshot
+from tests.conftest import current_code
 from tests.factories import PASSWORD, StaffFactory
-from tests.test_accounts import current_code
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,7 +21,7 @@ pytestmark = [
 ]
 
 
-def sign_in_with_totp(page: Page, url: str) -> None:  # noqa: F811
+def sign_in_with_totp(page: Page, url: str) -> None:
     staff = StaffFactory(email="console@example.org", name="Sofía Support", totp=False)
     secret = generate_totp_secret()
     TOTP.activate(staff, secret)
@@ -35,7 +35,7 @@ def sign_in_with_totp(page: Page, url: str) -> None:  # noqa: F811
     page.wait_for_load_state()
 
 
-def test_support_unit_uses_the_console(live_server, page: Page) -> None:  # noqa: F811
+def test_support_unit_uses_the_console(live_server, page: Page) -> None:
     load_demo()
     # A change the Point of Contact recorded, for the change history.
     commitment = Commitment.objects.filter(plan__jurisdictions__slug="tbilisi").first()

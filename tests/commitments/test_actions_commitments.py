@@ -3,7 +3,6 @@ changes within the window, completion and withdrawal (DESIGN.md §3.1)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -11,9 +10,8 @@ import pytest
 from django.core import mail
 
 from action_plans.models import ActionPlan
-from action_plans.services import submit_plan
 from assessments.models import Assessment
-from commitments.models import Commitment, CommitmentChange, PolicyArea
+from commitments.models import Commitment, CommitmentChange
 from commitments.services import (
     Approval,
     MilestoneInput,
@@ -26,31 +24,20 @@ from commitments.services import (
     request_withdrawal,
     set_policy_areas,
 )
-from commitments.taxonomy import CHALLENGE_AREAS, OTHER_AREAS
-from members.models import Jurisdiction, User
-from ogplocal.exceptions import ActionRefused
-from tests.conftest import Tenant
+from members.models import User
+from tests.conftest import Tenant, World, refusal
 from tests.factories import (
     AssessmentFactory,
     JurisdictionFactory,
     MeetingFactory,
     TermFactory,
     ready_plan,
+    submitted_plan,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("policy_areas")]
 
 
-@pytest.fixture(autouse=True)
-def _policy_areas(db: None) -> None:
-    """The seeded taxonomy, even after a transactional test of another module flushed it."""
-    for code, name in (*CHALLENGE_AREAS, *OTHER_AREAS):
-        PolicyArea.objects.get_or_create(
-            code=code, defaults={"name": name, "is_challenge_area": (code, name) in CHALLENGE_AREAS}
-        )
-
-
-SUBMITTED = date(2026, 5, 20)
 WINDOW_CLOSES = date(2026, 11, 20)  # 6 months after the submission
 LATER = date(2026, 9, 1)
 
@@ -64,31 +51,6 @@ FROZEN = (
     "is still reported every quarter; a commitment that can no longer be delivered is withdrawn, "
     "with the Support Unit's approval."
 )
-
-
-def refusal(action: Callable[..., Any], **kwargs: Any) -> str:
-    with pytest.raises(ActionRefused) as caught:
-        action(**kwargs)
-    return caught.value.message
-
-
-def person(tenant: Tenant, role: str, staff: User, outsider: User, other: Tenant) -> User:
-    return {
-        "poc": tenant.poc,
-        "officer": tenant.officer,
-        "stakeholder": tenant.stakeholder,
-        "monitor": tenant.monitor,
-        "staff": staff,
-        "outsider": outsider,
-        "other_poc": other.poc,
-    }[role]
-
-
-def submitted_plan(tenant: Tenant, commitments: int = 5, *partners: Jurisdiction) -> ActionPlan:
-    plan = ready_plan(tenant.jurisdiction, *partners, commitments=commitments)
-    submit_plan(actor=tenant.poc, plan=plan, today=SUBMITTED)
-    plan.refresh_from_db()
-    return plan
 
 
 def co_creation(plan: ActionPlan, held_on: date = date(2026, 8, 15)) -> Any:
@@ -139,11 +101,9 @@ def test_poc_and_officer_draft_commitments(tenant: Tenant, role: str) -> None:
 
 
 @pytest.mark.parametrize("role", ["stakeholder", "monitor", "staff", "outsider", "other_poc"])
-def test_others_do_not_draft_commitments(
-    tenant: Tenant, other_tenant: Tenant, staff: User, outsider: User, role: str
-) -> None:
+def test_others_do_not_draft_commitments(tenant: Tenant, world: World, role: str) -> None:
     plan = ready_plan(tenant.jurisdiction, commitments=0)
-    actor = person(tenant, role, staff, outsider, other_tenant)
+    actor = world.people[role]
     assert (
         refusal(
             create_commitment,
@@ -190,7 +150,7 @@ def test_draft_commitment_refusals(tenant: Tenant) -> None:
 
 
 def test_a_submitted_plan_takes_no_drafted_commitment(tenant: Tenant) -> None:
-    plan = submitted_plan(tenant, 3)
+    plan = submitted_plan(tenant, commitments=3)
     assert refusal(
         create_commitment,
         actor=tenant.poc,
@@ -209,7 +169,7 @@ def test_a_submitted_plan_takes_no_drafted_commitment(tenant: Tenant) -> None:
 
 
 def test_fifth_is_added_and_sixth_refused(tenant: Tenant) -> None:
-    plan = submitted_plan(tenant, 4)
+    plan = submitted_plan(tenant, commitments=4)
     fifth = add(tenant, plan, "c5")
     assert fifth.added_on == LATER
     assert fifth.history.first().history_user == tenant.poc
@@ -220,7 +180,7 @@ def test_fifth_is_added_and_sixth_refused(tenant: Tenant) -> None:
 
 
 def test_slot_freed_by_withdrawal(tenant: Tenant, staff: User) -> None:
-    plan = submitted_plan(tenant, 5)
+    plan = submitted_plan(tenant, commitments=5)
     assert refusal(add, tenant=tenant, plan=plan, ref="c6") == CAP_REFUSAL
     first = plan.commitments.earliest("pk")
     request_withdrawal(actor=tenant.poc, commitment=first, reason="The law changed.")
@@ -234,7 +194,7 @@ def test_slot_freed_by_withdrawal(tenant: Tenant, staff: User) -> None:
 
 
 def test_slot_freed_by_completion_and_assessment(tenant: Tenant) -> None:
-    plan = submitted_plan(tenant, 5)
+    plan = submitted_plan(tenant, commitments=5)
     first = plan.commitments.first()
     complete_commitment(
         actor=tenant.officer, commitment=first, completed_on=date(2026, 8, 1), today=LATER
@@ -248,7 +208,7 @@ def test_slot_freed_by_completion_and_assessment(tenant: Tenant) -> None:
 
 
 def test_assessment_after_today_frees_nothing_yet(tenant: Tenant) -> None:
-    plan = submitted_plan(tenant, 5)
+    plan = submitted_plan(tenant, commitments=5)
     first = plan.commitments.first()
     complete_commitment(
         actor=tenant.poc, commitment=first, completed_on=date(2026, 8, 1), today=LATER
@@ -265,7 +225,7 @@ def test_assessment_after_today_frees_nothing_yet(tenant: Tenant) -> None:
 def test_joint_plan_cap_is_twelve(tenant: Tenant) -> None:
     partner = JurisdictionFactory(slug="ciudad-socia", name="Ciudad Socia")
     TermFactory(jurisdiction=partner)
-    plan = submitted_plan(tenant, 11, partner)
+    plan = submitted_plan(tenant, partner, commitments=11)
     add(tenant, plan, "c12")
     assert refusal(add, tenant=tenant, plan=plan, ref="c13", held_on=date(2026, 8, 20)) == (
         "The plan already has 12 open commitments, the most a joint plan may have at once. A "
@@ -274,7 +234,7 @@ def test_joint_plan_cap_is_twelve(tenant: Tenant) -> None:
 
 
 def test_added_commitment_must_end_by_the_plan_end(tenant: Tenant) -> None:
-    plan = submitted_plan(tenant, 3)
+    plan = submitted_plan(tenant, commitments=3)
     assert (
         refusal(add, tenant=tenant, plan=plan, ref="c4", ends_on=date(2028, 1, 1))
         == "The commitment ends on 2028-01-01, after the plan ends (2027-12-31)."
@@ -283,7 +243,7 @@ def test_added_commitment_must_end_by_the_plan_end(tenant: Tenant) -> None:
 
 
 def test_added_commitment_needs_a_record_of_co_creation(tenant: Tenant) -> None:
-    plan = submitted_plan(tenant, 3)
+    plan = submitted_plan(tenant, commitments=3)
     assert refusal(add, tenant=tenant, plan=plan, ref="c4", co_creation_meeting=None) == (
         "A commitment added to a submitted plan needs a record of its co-creation: a "
         "co-creation meeting with non-governmental participants, or a stakeholder's approval."
@@ -307,7 +267,7 @@ def test_added_commitment_needs_a_record_of_co_creation(tenant: Tenant) -> None:
 def test_added_with_a_stakeholder_approval_records_it_and_tells_the_support_unit(
     tenant: Tenant, staff: User, django_capture_on_commit_callbacks: Any
 ) -> None:
-    plan = submitted_plan(tenant, 3)
+    plan = submitted_plan(tenant, commitments=3)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         commitment = add(
@@ -326,7 +286,7 @@ def test_added_with_a_stakeholder_approval_records_it_and_tells_the_support_unit
 def test_approval_by_someone_who_is_not_a_stakeholder_refused(
     tenant: Tenant, other_tenant: Tenant
 ) -> None:
-    plan = submitted_plan(tenant, 3)
+    plan = submitted_plan(tenant, commitments=3)
     for approver in (tenant.officer, other_tenant.stakeholder):
         assert (
             refusal(
@@ -343,17 +303,15 @@ def test_approval_by_someone_who_is_not_a_stakeholder_refused(
 
 
 @pytest.mark.parametrize("role", ["stakeholder", "monitor", "staff", "outsider", "other_poc"])
-def test_others_do_not_add_commitments(
-    tenant: Tenant, other_tenant: Tenant, staff: User, outsider: User, role: str
-) -> None:
-    plan = submitted_plan(tenant, 3)
-    actor = person(tenant, role, staff, outsider, other_tenant)
+def test_others_do_not_add_commitments(tenant: Tenant, world: World, role: str) -> None:
+    plan = submitted_plan(tenant, commitments=3)
+    actor = world.people[role]
     assert refusal(add, tenant=tenant, plan=plan, ref="c4", actor=actor) == NOT_EDITOR
     assert plan.commitments.count() == 3
 
 
 def test_nothing_is_added_after_the_plan_ended(tenant: Tenant) -> None:
-    plan = submitted_plan(tenant, 3)
+    plan = submitted_plan(tenant, commitments=3)
     assert (
         refusal(add, tenant=tenant, plan=plan, ref="c4", today=date(2028, 1, 1))
         == "The plan ended on 2027-12-31; no commitment can be added to it."
@@ -381,7 +339,7 @@ def test_a_draft_commitment_changes_freely(tenant: Tenant) -> None:
 def test_change_window_day_of_and_day_after(
     tenant: Tenant, staff: User, day: date, allowed: bool, django_capture_on_commit_callbacks: Any
 ) -> None:
-    plan = submitted_plan(tenant, 1)
+    plan = submitted_plan(tenant, commitments=1)
     commitment = plan.commitments.get()
     assert change_window_closes(commitment, plan) == WINDOW_CLOSES
     kwargs = {
@@ -409,7 +367,7 @@ def test_change_window_day_of_and_day_after(
 
 
 def test_window_of_a_commitment_added_later_runs_from_its_addition(tenant: Tenant) -> None:
-    plan = submitted_plan(tenant, 3)
+    plan = submitted_plan(tenant, commitments=3)
     commitment = add(tenant, plan, "c4")  # added 2026-09-01: the window closes 2027-03-01
     assert change_window_closes(commitment, plan) == date(2027, 3, 1)
     kwargs = {
@@ -424,7 +382,7 @@ def test_window_of_a_commitment_added_later_runs_from_its_addition(tenant: Tenan
 
 
 def test_a_change_after_submission_needs_an_approval(tenant: Tenant) -> None:
-    plan = submitted_plan(tenant, 1)
+    plan = submitted_plan(tenant, commitments=1)
     commitment = plan.commitments.get()
     message = (
         "Record who approved the change: a stakeholder of the jurisdiction in the portal, or the "
@@ -445,7 +403,7 @@ def test_a_change_after_submission_needs_an_approval(tenant: Tenant) -> None:
 
 
 def test_nothing_changed_refused(tenant: Tenant) -> None:
-    plan = submitted_plan(tenant, 1)
+    plan = submitted_plan(tenant, commitments=1)
     commitment = plan.commitments.get()
     assert (
         refusal(
@@ -461,7 +419,7 @@ def test_nothing_changed_refused(tenant: Tenant) -> None:
 
 
 def test_policy_areas_are_set_by_code_as_a_change(tenant: Tenant) -> None:
-    plan = submitted_plan(tenant, 1)
+    plan = submitted_plan(tenant, commitments=1)
     commitment = plan.commitments.get()
     set_policy_areas(
         actor=tenant.poc,
@@ -481,12 +439,10 @@ def test_policy_areas_are_set_by_code_as_a_change(tenant: Tenant) -> None:
 
 
 @pytest.mark.parametrize("role", ["stakeholder", "monitor", "staff", "outsider", "other_poc"])
-def test_others_do_not_amend(
-    tenant: Tenant, other_tenant: Tenant, staff: User, outsider: User, role: str
-) -> None:
-    plan = submitted_plan(tenant, 1)
+def test_others_do_not_amend(tenant: Tenant, world: World, role: str) -> None:
+    plan = submitted_plan(tenant, commitments=1)
     commitment = plan.commitments.get()
-    actor = person(tenant, role, staff, outsider, other_tenant)
+    actor = world.people[role]
     assert (
         refusal(
             amend_commitment,
@@ -511,7 +467,7 @@ def test_complete_commitment_refusals(tenant: Tenant) -> None:
         refusal(complete_commitment, actor=tenant.poc, commitment=draft.commitments.get())
         == "A commitment of a draft plan cannot be completed yet."
     )
-    plan = submitted_plan(tenant, 1)
+    plan = submitted_plan(tenant, commitments=1)
     commitment = plan.commitments.get()
     kwargs = {"actor": tenant.poc, "commitment": commitment, "today": LATER}
     assert (
@@ -533,12 +489,10 @@ def test_complete_commitment_refusals(tenant: Tenant) -> None:
 
 
 @pytest.mark.parametrize("role", ["officer", "stakeholder", "monitor", "staff", "outsider"])
-def test_only_the_poc_requests_a_withdrawal(
-    tenant: Tenant, other_tenant: Tenant, staff: User, outsider: User, role: str
-) -> None:
-    plan = submitted_plan(tenant, 1)
+def test_only_the_poc_requests_a_withdrawal(tenant: Tenant, world: World, role: str) -> None:
+    plan = submitted_plan(tenant, commitments=1)
     commitment = plan.commitments.get()
-    actor = person(tenant, role, staff, outsider, other_tenant)
+    actor = world.people[role]
     assert (
         refusal(request_withdrawal, actor=actor, commitment=commitment, reason="x")
         == "Only the plan's Point of Contact may ask for a commitment to be withdrawn."
@@ -549,12 +503,12 @@ def test_only_the_poc_requests_a_withdrawal(
 
 @pytest.mark.parametrize("role", ["poc", "officer", "stakeholder", "monitor", "outsider"])
 def test_only_the_support_unit_decides_a_withdrawal(
-    tenant: Tenant, other_tenant: Tenant, staff: User, outsider: User, role: str
+    tenant: Tenant, world: World, role: str
 ) -> None:
-    plan = submitted_plan(tenant, 1)
+    plan = submitted_plan(tenant, commitments=1)
     commitment = plan.commitments.get()
     request_withdrawal(actor=tenant.poc, commitment=commitment, reason="Budget cut.")
-    actor = person(tenant, role, staff, outsider, other_tenant)
+    actor = world.people[role]
     assert (
         refusal(decide_withdrawal, actor=actor, commitment=commitment, approve=True)
         == "Only the OGP Support Unit may decide a withdrawal."
@@ -566,7 +520,7 @@ def test_only_the_support_unit_decides_a_withdrawal(
 def test_withdrawal_request_and_decisions(
     tenant: Tenant, staff: User, django_capture_on_commit_callbacks: Any
 ) -> None:
-    plan = submitted_plan(tenant, 2)
+    plan = submitted_plan(tenant, commitments=2)
     first, second = plan.commitments.all()
     assert (
         refusal(decide_withdrawal, actor=staff, commitment=first, approve=True)

@@ -5,9 +5,7 @@ applies and records, and two approvals at once."""
 
 from __future__ import annotations
 
-import re
 import threading
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -30,20 +28,20 @@ from commitments.services import (
     reject_change_proposal,
     withdraw_change_proposal,
 )
-from commitments.taxonomy import CHALLENGE_AREAS, OTHER_AREAS
 from members.models import User
 from members.tenancy import Role
 from ogplocal.exceptions import ActionRefused
-from tests.conftest import Tenant, client_for
+from tests.conftest import INLINE_SCRIPT, INLINE_STYLE, Tenant, World, client_for, refusal
 from tests.factories import (
     MeetingFactory,
     MembershipFactory,
     MilestoneFactory,
     TermFactory,
     ready_plan,
+    submitted_plan,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("policy_areas")]
 
 SUBMITTED = date(2026, 5, 20)
 WINDOW_CLOSES = date(2026, 11, 20)  # 6 months after the submission; a change on it is in time
@@ -74,49 +72,10 @@ ONE_PENDING = (
     "A change of this commitment already waits for a stakeholder's approval: it is approved, "
     "rejected or withdrawn before another is proposed."
 )
-INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
-INLINE_STYLE = re.compile(rb"<style|\sstyle=\"|\son[a-z]+=\"", re.IGNORECASE)
-
-
-@pytest.fixture(autouse=True)
-def _policy_areas(db: None) -> None:
-    """The seeded taxonomy, even after a transactional test of another module flushed it."""
-    for code, name in (*CHALLENGE_AREAS, *OTHER_AREAS):
-        PolicyArea.objects.get_or_create(
-            code=code, defaults={"name": name, "is_challenge_area": (code, name) in CHALLENGE_AREAS}
-        )
-
-
-@pytest.fixture
-def people(tenant: Tenant, other_tenant: Tenant, staff: User, outsider: User) -> dict[str, Any]:
-    return {
-        "poc": tenant.poc,
-        "officer": tenant.officer,
-        "stakeholder": tenant.stakeholder,
-        "monitor": tenant.monitor,
-        "staff": staff,
-        "outsider": outsider,
-        "other_stakeholder": other_tenant.stakeholder,
-        "other_poc": other_tenant.poc,
-        "anonymous": None,
-    }
-
-
-def submitted_plan(tenant: Tenant, commitments: int = 2) -> ActionPlan:
-    plan = ready_plan(tenant.jurisdiction, commitments=commitments)
-    submit_plan(actor=tenant.poc, plan=plan, today=SUBMITTED)
-    plan.refresh_from_db()
-    return plan
 
 
 def first(plan: ActionPlan) -> Commitment:
     return plan.commitments.order_by("pk").first()  # type: ignore[return-value]
-
-
-def refusal(action: Callable[..., Any], **kwargs: Any) -> str:
-    with pytest.raises(ActionRefused) as caught:
-        action(**kwargs)
-    return caught.value.message
 
 
 def propose(tenant: Tenant, commitment: Commitment, **kwargs: Any) -> ChangeProposal:
@@ -197,10 +156,13 @@ def test_poc_and_officer_propose_a_change_and_stakeholders_are_told(
 @pytest.mark.parametrize(
     "who", ["stakeholder", "monitor", "staff", "outsider", "other_stakeholder", "other_poc"]
 )
-def test_others_do_not_propose(tenant: Tenant, people: dict[str, Any], who: str) -> None:
+def test_others_do_not_propose(tenant: Tenant, world: World, who: str) -> None:
     commitment = first(submitted_plan(tenant))
     before = snapshot()
-    assert refusal(propose, tenant=tenant, commitment=commitment, actor=people[who]) == NOT_EDITOR
+    assert (
+        refusal(propose, tenant=tenant, commitment=commitment, actor=world.people[who])
+        == NOT_EDITOR
+    )
     assert snapshot() == before
 
 
@@ -402,16 +364,16 @@ def test_approval_applies_exactly_the_proposed_fields_and_records_the_change(
     "who", ["poc", "officer", "monitor", "staff", "outsider", "other_stakeholder", "other_poc"]
 )
 def test_only_a_stakeholder_of_the_jurisdiction_approves_or_rejects(
-    tenant: Tenant, people: dict[str, Any], who: str
+    tenant: Tenant, world: World, who: str
 ) -> None:
     proposal = propose(tenant, first(submitted_plan(tenant)))
     before = snapshot()
-    assert refusal(approve_change_proposal, actor=people[who], proposal=proposal) == (
+    assert refusal(approve_change_proposal, actor=world.people[who], proposal=proposal) == (
         NOT_STAKEHOLDER
     )
-    assert refusal(reject_change_proposal, actor=people[who], proposal=proposal, comment="No.") == (
-        NOT_STAKEHOLDER
-    )
+    assert refusal(
+        reject_change_proposal, actor=world.people[who], proposal=proposal, comment="No."
+    ) == (NOT_STAKEHOLDER)
     assert snapshot() == before
 
 
@@ -511,13 +473,13 @@ def test_a_stakeholder_rejects_with_a_comment(
     assert [m.to for m in mail.outbox] == [[tenant.poc.email]]
 
 
-def test_withdrawal_by_the_proposer_or_the_poc(tenant: Tenant, people: dict[str, Any]) -> None:
+def test_withdrawal_by_the_proposer_or_the_poc(tenant: Tenant, world: World) -> None:
     commitment = first(submitted_plan(tenant))
     second_officer = MembershipFactory(jurisdiction=tenant.jurisdiction, role=Role.OFFICER).user
     proposal = propose(tenant, commitment, actor=tenant.officer)
     before = snapshot()
     for who in ("stakeholder", "monitor", "staff", "outsider", "other_stakeholder", "other_poc"):
-        assert refusal(withdraw_change_proposal, actor=people[who], proposal=proposal) == (
+        assert refusal(withdraw_change_proposal, actor=world.people[who], proposal=proposal) == (
             NOT_PROPOSER
         ), who
     assert refusal(withdraw_change_proposal, actor=second_officer, proposal=proposal) == (
@@ -586,12 +548,12 @@ SEES_PROPOSAL = {"poc", "officer", "stakeholder", "staff"}
         "anonymous",
     ],
 )
-def test_commitment_page_by_role(tenant: Tenant, people: dict[str, Any], who: str) -> None:
+def test_commitment_page_by_role(tenant: Tenant, world: World, who: str) -> None:
     plan = submitted_plan(tenant)
     commitment = first(plan)
     proposal = propose(tenant, commitment, title="Open contracting, all agencies")
     urls = paths(plan, commitment, proposal)
-    client = client_for(people[who])
+    client = world.client(who)
     response = client.get(urls["detail"])
     if who == "anonymous":
         assert response.status_code == 302
@@ -626,12 +588,10 @@ def test_commitment_page_by_role(tenant: Tenant, people: dict[str, Any], who: st
         ("anonymous", 302),
     ],
 )
-def test_propose_page_by_role(
-    tenant: Tenant, people: dict[str, Any], who: str, expected: int
-) -> None:
+def test_propose_page_by_role(tenant: Tenant, world: World, who: str, expected: int) -> None:
     plan = submitted_plan(tenant)
     commitment = first(plan)
-    client = client_for(people[who])
+    client = world.client(who)
     path = f"/w/villa-example/plans/{plan.pk}/commitments/{commitment.pk}/propose/"
     data = {
         "c-title": "Open contracting, all agencies",
@@ -701,7 +661,7 @@ def test_propose_form_keeps_what_was_typed_on_an_error(tenant: Tenant) -> None:
 )
 @pytest.mark.parametrize("decision", ["approve", "reject"])
 def test_approve_and_reject_buttons_by_role(
-    tenant: Tenant, people: dict[str, Any], who: str, expected: int, decision: str
+    tenant: Tenant, world: World, who: str, expected: int, decision: str
 ) -> None:
     plan = submitted_plan(tenant)
     commitment = first(plan)
@@ -709,7 +669,7 @@ def test_approve_and_reject_buttons_by_role(
     urls = paths(plan, commitment, proposal)
     before = snapshot()
     prefix = "a" if decision == "approve" else "j"
-    response = client_for(people[who]).post(urls[decision], {f"{prefix}-comment": "Seen."})
+    response = world.client(who).post(urls[decision], {f"{prefix}-comment": "Seen."})
     assert response.status_code == expected
     proposal.refresh_from_db()
     if who == "stakeholder":

@@ -16,7 +16,7 @@ from django.test import Client
 from action_plans.models import ActionPlan
 from commitments.models import Commitment
 from members.models import Jurisdiction, User
-from tests.conftest import Tenant, client_for
+from tests.conftest import INLINE_SCRIPT, INLINE_STYLE, Tenant, client_for
 from tests.factories import (
     NEW_MEMBER_FORM,
     ActionPlanFactory,
@@ -27,14 +27,13 @@ from tests.factories import (
     VoluntaryInactivityRequestFactory,
 )
 from tests.snapshots import snapshot
-from tests.test_platform import INLINE_SCRIPT, INLINE_STYLE
 
-# The console's "today" is each member's local today; the world below is dated around it.
+# The console's "today" is each member's local today; the decisions below are dated around it.
 NOW = "2026-06-20 12:00:00+00:00"
 
 
 @dataclass
-class ConsoleWorld:
+class Undecided:
     member: Jurisdiction
     extension_pk: int
     voluntary_pk: int
@@ -100,7 +99,7 @@ class ConsoleWorld:
         ]
 
 
-def console_world(tenant: Tenant) -> ConsoleWorld:
+def waiting_decisions(tenant: Tenant) -> Undecided:
     """A member with one of everything the console decides, all waiting for a decision."""
     member = tenant.jurisdiction
     plan = ActionPlanFactory(lead_jurisdiction=member, submitted_on=date(2026, 5, 20))
@@ -122,7 +121,7 @@ def console_world(tenant: Tenant) -> ConsoleWorld:
     # Revoked in the stored status, so that reinstating would succeed for the Support Unit.
     Jurisdiction.objects.filter(pk=member.pk).update(status="revoked")
     member.refresh_from_db()
-    return ConsoleWorld(member, extension.pk, voluntary.pk, plan.pk, commitment.pk, override.pk)
+    return Undecided(member, extension.pk, voluntary.pk, plan.pk, commitment.pk, override.pk)
 
 
 ROLES = ["anonymous", "poc", "officer", "stakeholder", "monitor", "outsider", "staff_without_mfa"]
@@ -157,9 +156,9 @@ def assert_refused(role: str, response: Any, path: str) -> None:
 def test_every_console_page_refuses_every_other_role(
     role: str, tenant: Tenant, outsider: User
 ) -> None:
-    world = console_world(tenant)
+    undecided = waiting_decisions(tenant)
     client = client_for(refused_user(role, tenant, outsider))
-    for path in world.pages():
+    for path in undecided.pages():
         assert_refused(role, client.get(path), path)
 
 
@@ -168,20 +167,20 @@ def test_every_console_page_refuses_every_other_role(
 def test_every_console_action_refuses_every_other_role_and_changes_nothing(
     role: str, tenant: Tenant, outsider: User, django_capture_on_commit_callbacks: Any
 ) -> None:
-    world = console_world(tenant)
+    undecided = waiting_decisions(tenant)
     client = client_for(refused_user(role, tenant, outsider))
     before = snapshot()
     with django_capture_on_commit_callbacks(execute=True):
-        for path, data in world.actions():
+        for path, data in undecided.actions():
             assert_refused(role, client.post(path, data), path)
     assert snapshot() == before
 
 
 @time_machine.travel(NOW, tick=False)
 def test_support_unit_staff_with_mfa_reach_every_page(tenant: Tenant, staff: User) -> None:
-    world = console_world(tenant)
+    undecided = waiting_decisions(tenant)
     client = client_for(staff)
-    for path in world.pages():
+    for path in undecided.pages():
         response = client.get(path)
         assert response.status_code == 200, path
         if path.endswith(".csv"):
@@ -201,13 +200,13 @@ def test_the_same_posts_succeed_for_support_unit_staff(
     tenant: Tenant, staff: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     """The control for the refusals above: the data posted there is what a decision needs."""
-    world = console_world(tenant)
+    undecided = waiting_decisions(tenant)
     client = client_for(staff)
-    actions = world.actions()
+    actions = undecided.actions()
     # Reinstating needs the stored revoked status, which the override's withdrawal keeps;
     # approving the pause needs an active member: run it after reinstatement, on a fresh status.
     # The member has submitted a plan, so its first-plan deadline can no longer be set: the
-    # action itself says so (tests/test_console_decisions.py sets one for a member without).
+    # action itself says so (tests/console/test_console_decisions.py sets one for a member without).
     response = client.post(*actions[1])
     assert response.status_code == 200
     assert "has already submitted its first action plan" in response.content.decode()
@@ -217,12 +216,12 @@ def test_the_same_posts_succeed_for_support_unit_staff(
             path, data = actions[index]
             response = client.post(path, data)
             assert response.status_code == 302, (path, response.content[:2000])
-        Jurisdiction.objects.filter(pk=world.member.pk).update(status="active")
+        Jurisdiction.objects.filter(pk=undecided.member.pk).update(status="active")
         path, data = actions[3]
         assert client.post(path, data).status_code == 302
     assert Jurisdiction.objects.filter(slug="nueva-ciudad").exists()
-    assert ActionPlan.objects.get(pk=world.plan_pk).review == "returned"
-    assert Commitment.objects.get(pk=world.commitment_pk).withdrawn_on == date(2026, 6, 20)
+    assert ActionPlan.objects.get(pk=undecided.plan_pk).review == "returned"
+    assert Commitment.objects.get(pk=undecided.commitment_pk).withdrawn_on == date(2026, 6, 20)
     # One email per decision to the Point of Contact, and the new member's invitation and note.
     poc_mail = [message for message in mail.outbox if tenant.poc.email in message.to]
     assert len(poc_mail) == 7

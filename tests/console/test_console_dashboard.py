@@ -10,11 +10,9 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from members.models import Jurisdiction, User
-from tests.conftest import client_for
+from tests.conftest import client_for, count_queries
 from tests.factories import (
     ActionPlanFactory,
     CommitmentFactory,
@@ -245,7 +243,7 @@ def dashboard_queries(staff: User, count: int, query: str = "") -> int:
         MeetingFactory(plan=plan)
     client = client_for(staff)
     client.get("/support/")  # the session and the first request's caches
-    with CaptureQueriesContext(connection) as queries:
+    with count_queries() as queries:
         response = client.get(f"/support/{query}")
     assert response.status_code == 200
     return len(queries)
@@ -268,6 +266,6 @@ def test_csv_runs_the_same_queries_for_5_and_50_members(staff: User, count: int)
         member(f"Member {number:02d}")
     client = client_for(staff)
     client.get("/support/")
-    with CaptureQueriesContext(connection) as queries:
+    with count_queries() as queries:
         client.get("/support/members.csv")
     assert len(queries) == CSV_QUERIES

@@ -8,14 +8,12 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from members import rules
 from members.models import Jurisdiction, User
 from portal.exchange.exchange import import_exchange
 from portal.status.forecast import deadline_rows, forecast, overdue_deadlines
-from tests.conftest import client_for
+from tests.conftest import client_for, count_queries
 
 NOW = datetime(2026, 12, 20, 12, tzinfo=UTC)
 
@@ -191,7 +189,7 @@ def test_forecast_page_runs_a_fixed_number_of_queries(known: None, staff: User) 
     with time_machine.travel(NOW, tick=False):
         client = client_for(staff)
         client.get("/support/forecast/")
-        with CaptureQueriesContext(connection) as few:
+        with count_queries() as few:
             client.get("/support/forecast/?days=90")
         import_exchange(
             {
@@ -201,7 +199,7 @@ def test_forecast_page_runs_a_fixed_number_of_queries(known: None, staff: User) 
                 ],
             }
         )
-        with CaptureQueriesContext(connection) as many:
+        with count_queries() as many:
             response = client.get("/support/forecast/?days=90")
     assert len(response.context["changes"]) == 34
     # session, user, TOTP once (kept for the request), the members, the loader's 12, the

@@ -8,14 +8,12 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from commitments.models import Commitment, PolicyArea
 from members.models import User
 from ogplocal.history import save_recorded
 from portal.status.evaluation import save_evaluations
-from tests.conftest import Tenant, client_for
+from tests.conftest import Tenant, client_for, count_queries
 from tests.factories import (
     ActionPlanFactory,
     CommitmentFactory,
@@ -204,7 +202,7 @@ MEMBER_PAGE_QUERIES = 35
 def member_page_queries(staff: User) -> int:
     client = client_for(staff)
     client.get("/support/members/villa-example/")
-    with CaptureQueriesContext(connection) as queries:
+    with count_queries() as queries:
         client.get("/support/members/villa-example/")
     return len(queries)
 

@@ -21,9 +21,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.formats import date_format
 
@@ -34,7 +32,7 @@ from members import tasks
 from members.language import recipient_language
 from members.models import User
 from members.services import send_after_commit
-from tests.conftest import Tenant, client_for
+from tests.conftest import Tenant, client_for, count_queries
 from tests.factories import ActionPlanFactory, CommitmentFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -195,7 +193,7 @@ def test_a_reminder_to_a_spanish_speaking_poc_is_in_spanish(
     tenant.poc.save()
     tenant.officer.language = "fr"
     tenant.officer.save()
-    # The first plan is due on 2026-07-10 (tests/test_notifications.py): 30 days before, the
+    # The first plan is due on 2026-07-10 (tests/status/test_notifications.py): 30 days before, the
     # Points of Contact are reminded, by the Celery task as the beat runs it.
     with (
         time_machine.travel(datetime(2026, 6, 10, 12, tzinfo=UTC), tick=False),
@@ -319,7 +317,7 @@ def test_the_dashboards_figures_are_kept_once_for_every_language(tenant: Tenant)
     commitment.policy_areas.set([PolicyArea.objects.get(code="justice")])
     client = client_for(tenant.poc)
     english = client.get("/dashboard/policy-areas/", HTTP_ACCEPT_LANGUAGE="en")
-    with CaptureQueriesContext(connection) as queries:
+    with count_queries() as queries:
         spanish = client.get("/dashboard/policy-areas/", HTTP_ACCEPT_LANGUAGE="es")
     assert not [q for q in queries.captured_queries if "commitments_policyarea" in q["sql"]]
     assert "Justice" in english.content.decode()

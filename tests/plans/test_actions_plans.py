@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -23,8 +22,7 @@ from action_plans.services import (
 from members.models import Jurisdiction, Term, User
 from members.tenancy import Role
 from ogplocal.dates import local_today
-from ogplocal.exceptions import ActionRefused
-from tests.conftest import Tenant
+from tests.conftest import Tenant, World, count_queries, refusal
 from tests.factories import (
     CommitmentFactory,
     EndorsementFactory,
@@ -38,24 +36,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 SUBMISSION_DAY = date(2026, 5, 20)
-
-
-def refusal(action: Callable[..., Any], **kwargs: Any) -> str:
-    with pytest.raises(ActionRefused) as caught:
-        action(**kwargs)
-    return caught.value.message
-
-
-def person(tenant: Tenant, role: str, staff: User, outsider: User, other: Tenant) -> User:
-    return {
-        "officer": tenant.officer,
-        "stakeholder": tenant.stakeholder,
-        "monitor": tenant.monitor,
-        "staff": staff,
-        "outsider": outsider,
-        "other_poc": other.poc,
-        "poc": tenant.poc,
-    }[role]
 
 
 # --- submit_plan ---------------------------------------------------------------------------
@@ -91,12 +71,10 @@ def test_fewer_than_five_is_a_notice_not_a_refusal(tenant: Tenant) -> None:
 @pytest.mark.parametrize(
     "role", ["officer", "stakeholder", "monitor", "staff", "outsider", "other_poc"]
 )
-def test_only_the_poc_submits(
-    tenant: Tenant, other_tenant: Tenant, staff: User, outsider: User, role: str
-) -> None:
+def test_only_the_poc_submits(tenant: Tenant, world: World, role: str) -> None:
     plan = ready_plan(tenant.jurisdiction)
     history = plan.history.count()
-    actor = person(tenant, role, staff, outsider, other_tenant)
+    actor = world.people[role]
     assert (
         refusal(submit_plan, actor=actor, plan=plan, today=SUBMISSION_DAY)
         == "Only the plan's Point of Contact may submit it."
@@ -292,12 +270,10 @@ def test_a_plan_that_ended_is_not_submitted(tenant: Tenant) -> None:
 
 
 @pytest.mark.parametrize("commitments", [1, 5])
-def test_submit_plan_query_count(
-    tenant: Tenant, commitments: int, django_assert_num_queries: Any
-) -> None:
+def test_submit_plan_query_count(tenant: Tenant, commitments: int) -> None:
     """Pinned: the same number of queries for 1 and for 5 commitments."""
     plan = ready_plan(tenant.jurisdiction, commitments=commitments)
-    with django_assert_num_queries(16):
+    with count_queries(16):
         submit_plan(actor=tenant.poc, plan=plan, today=SUBMISSION_DAY)
 
 
@@ -328,10 +304,8 @@ def test_poc_and_officer_create_a_draft(tenant: Tenant, role: str) -> None:
 
 
 @pytest.mark.parametrize("role", ["stakeholder", "monitor", "staff", "outsider", "other_poc"])
-def test_others_do_not_create_plans(
-    tenant: Tenant, other_tenant: Tenant, staff: User, outsider: User, role: str
-) -> None:
-    actor = person(tenant, role, staff, outsider, other_tenant)
+def test_others_do_not_create_plans(tenant: Tenant, world: World, role: str) -> None:
+    actor = world.people[role]
     assert refusal(
         create_plan,
         actor=actor,
@@ -398,11 +372,9 @@ def test_update_a_draft_then_not_after_submission(tenant: Tenant) -> None:
 
 
 @pytest.mark.parametrize("role", ["stakeholder", "monitor", "staff", "outsider", "other_poc"])
-def test_others_do_not_update(
-    tenant: Tenant, other_tenant: Tenant, staff: User, outsider: User, role: str
-) -> None:
+def test_others_do_not_update(tenant: Tenant, world: World, role: str) -> None:
     plan = ready_plan(tenant.jurisdiction)
-    actor = person(tenant, role, staff, outsider, other_tenant)
+    actor = world.people[role]
     assert (
         refusal(update_plan, actor=actor, plan=plan, forum="x")
         == "Only the plan's Point of Contact or government officers may change it."
@@ -471,11 +443,9 @@ def test_stakeholder_endorses_once(tenant: Tenant) -> None:
 
 
 @pytest.mark.parametrize("role", ["poc", "officer", "monitor", "staff", "outsider", "other_poc"])
-def test_only_stakeholders_endorse(
-    tenant: Tenant, other_tenant: Tenant, staff: User, outsider: User, role: str
-) -> None:
+def test_only_stakeholders_endorse(tenant: Tenant, world: World, role: str) -> None:
     plan = ready_plan(tenant.jurisdiction)
-    actor = person(tenant, role, staff, outsider, other_tenant)
+    actor = world.people[role]
     assert (
         refusal(endorse_plan, actor=actor, plan=plan)
         == "Only a civil-society stakeholder of the plan's jurisdiction may endorse it."
@@ -555,12 +525,10 @@ def test_support_unit_returns_a_plan_with_comments_changing_nothing_else(
 
 
 @pytest.mark.parametrize("role", ["poc", "officer", "stakeholder", "monitor", "outsider"])
-def test_only_the_support_unit_reviews(
-    tenant: Tenant, other_tenant: Tenant, staff: User, outsider: User, role: str
-) -> None:
+def test_only_the_support_unit_reviews(tenant: Tenant, world: World, role: str) -> None:
     plan = ready_plan(tenant.jurisdiction)
     submit_plan(actor=tenant.poc, plan=plan, today=SUBMISSION_DAY)
-    actor = person(tenant, role, staff, outsider, other_tenant)
+    actor = world.people[role]
     assert (
         refusal(review_plan, actor=actor, plan=plan, accept=True)
         == "Only the OGP Support Unit may review a plan."

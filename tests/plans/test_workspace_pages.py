@@ -1,17 +1,16 @@
-"""The jurisdiction workspace pages (issue 4): what each role sees and may do, the forms keeping
-what was typed, the plan calendar and PDF, and pinned query counts."""
+"""The jurisdiction workspace pages of a plan (issue 4): the home, co-creating and submitting, the
+forms keeping what was typed, endorsements and requests, the plan calendar and PDF, and pinned
+query counts. The commitment pages are in tests/commitments/test_commitment_pages.py, the
+quarter's tracker page in tests/tracker/test_tracker_pages.py."""
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from action_plans.calendar import (
     Bar,
@@ -22,41 +21,22 @@ from action_plans.calendar import (
     calendar_data,
     draw_calendar,
 )
-from action_plans.models import ActionPlan, Endorsement, Meeting
-from commitments.models import Commitment, CommitmentChange
+from action_plans.models import Endorsement, Meeting
+from commitments.models import Commitment
+from members.models import Membership
 from members.rules import Deadline, DeadlineKind
-from tests.conftest import Tenant, client_for
+from members.tenancy import Role
+from tests.conftest import Tenant, client_for, count_queries, page_ok
 from tests.factories import (
     CommitmentFactory,
-    MeetingFactory,
     MilestoneFactory,
     TrackerUpdateFactory,
     ready_plan,
+    submitted_plan,
 )
-from tracker.models import TrackerUpdate
-
-INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
-INLINE_STYLE = re.compile(rb"<style|\sstyle=\"|\son[a-z]+=\"", re.IGNORECASE)
 
 DRAFT_DAY = datetime(2026, 5, 20, 15, 0, tzinfo=UTC)  # ready_plan submits on this day
 REPORT_DAY = datetime(2026, 10, 15, 15, 0, tzinfo=UTC)  # 2026Q3 open until 2026-10-31
-
-
-def page_ok(response) -> bytes:  # type: ignore[no-untyped-def]
-    assert response.status_code == 200, response.status_code
-    html = response.content
-    assert html.count(b"<h1") == 1
-    assert not INLINE_SCRIPT.search(html)
-    assert not INLINE_STYLE.search(html)
-    return html
-
-
-def submitted_plan(tenant: Tenant, commitments: int = 2) -> ActionPlan:
-    plan = ready_plan(tenant.jurisdiction, commitments=commitments)
-    plan.submitted_on = date(2026, 5, 20)
-    plan.save()
-    Commitment.objects.filter(plan=plan).update(added_on=date(2026, 5, 20))
-    return plan
 
 
 # --- Workspace home --------------------------------------------------------------------------
@@ -111,9 +91,9 @@ def test_anonymous_people_are_sent_to_sign_in(tenant: Tenant) -> None:
 
 
 def _count(client, path: str) -> int:  # type: ignore[no-untyped-def]
-    with CaptureQueriesContext(connection) as queries:
+    with count_queries() as queries:
         assert client.get(path).status_code == 200
-    return len(queries.captured_queries)
+    return len(queries)
 
 
 # The same for 1 and 5 commitments (and any number): prefetches; the status and deadlines are the
@@ -132,7 +112,7 @@ QUARTER_QUERIES = 17
 @time_machine.travel(REPORT_DAY, tick=False)
 @pytest.mark.parametrize("commitments", [1, 5])
 def test_query_counts_do_not_grow_with_commitments(tenant: Tenant, commitments: int) -> None:
-    plan = submitted_plan(tenant, commitments=commitments)
+    plan = submitted_plan(tenant, recorded=False, commitments=commitments)
     for commitment in plan.commitments.all():
         MilestoneFactory(commitment=commitment)
         MilestoneFactory(commitment=commitment, title="Second")
@@ -249,155 +229,6 @@ def test_forms_keep_what_was_typed_on_an_error(tenant: Tenant) -> None:
     assert "Agreed the five opportunity areas." in html
 
 
-@time_machine.travel(DRAFT_DAY, tick=False)
-def test_commitment_with_milestones_and_policy_areas_is_created(tenant: Tenant) -> None:
-    plan = ready_plan(tenant.jurisdiction, commitments=0)
-    response = client_for(tenant.officer).post(
-        f"/w/villa-example/plans/{plan.pk}/commitments/new/",
-        {
-            "c-ref": "c1",
-            "c-title": "Open contracting",
-            "c-starts_on": "2026-07-01",
-            "c-ends_on": "2027-06-30",
-            "c-policy_areas": ["open_contracting", "anti_corruption"],
-            "m-TOTAL_FORMS": "2",
-            "m-INITIAL_FORMS": "0",
-            "m-0-title": "Publish the first contracts",
-            "m-0-due_on": "2026-12-31",
-            "m-1-title": "",
-        },
-    )
-    assert response.status_code == 302
-    commitment = Commitment.objects.get(plan=plan, ref="c1")
-    assert sorted(commitment.policy_areas.values_list("code", flat=True)) == [
-        "anti_corruption",
-        "open_contracting",
-    ]
-    assert list(commitment.milestones.values_list("title", flat=True)) == [
-        "Publish the first contracts"
-    ]
-
-
-@time_machine.travel(datetime(2026, 8, 1, 15, 0, tzinfo=UTC), tick=False)
-def test_change_after_submission_needs_an_approval(tenant: Tenant) -> None:
-    plan = submitted_plan(tenant, commitments=1)
-    commitment = plan.commitments.get()
-    client = client_for(tenant.poc)
-    path = f"/w/villa-example/plans/{plan.pk}/commitments/{commitment.pk}/edit/"
-    page = page_ok(client.get(path)).decode()
-    assert "The change window of this commitment closes on 20 November 2026" in page
-    data = {
-        "c-title": "Open contracting, all agencies",
-        "c-starts_on": "2026-07-01",
-        "c-ends_on": "2027-06-30",
-        "m-TOTAL_FORMS": "0",
-        "m-INITIAL_FORMS": "0",
-    }
-    refused = client.post(path, data)
-    assert refused.status_code == 400
-    assert "Record who approved the change" in refused.content.decode()
-    assert "Open contracting, all agencies" in refused.content.decode()
-    commitment.refresh_from_db()
-    assert commitment.title != "Open contracting, all agencies"
-    # Nobody records an approval in a stakeholder's name: the form offers none.
-    data["r-approved_by"] = str(tenant.stakeholder.pk)
-    assert client.post(path, data).status_code == 400
-    # An approval given outside the portal, named with its evidence, is recorded by the POC.
-    data["r-approver_name"] = "Ana Gómez (Fundación Ciudadanía Activa)"
-    data["r-evidence"] = "Minutes of the forum meeting of 2 October 2026, item 4."
-    assert client.post(path, data).status_code == 302
-    commitment.refresh_from_db()
-    assert commitment.title == "Open contracting, all agencies"
-    change = CommitmentChange.objects.get()
-    assert change.approved_by is None
-    assert change.approver_name == "Ana Gómez (Fundación Ciudadanía Activa)"
-
-
-@time_machine.travel(REPORT_DAY, tick=False)
-def test_no_free_slot_shows_the_reason(tenant: Tenant) -> None:
-    plan = submitted_plan(tenant, commitments=5)
-    client = client_for(tenant.poc)
-    html = page_ok(client.get(f"/w/villa-example/plans/{plan.pk}/")).decode()
-    assert "No commitment can be added now" in html
-    assert "already has 5 open commitments" in html
-    html = page_ok(client.get(f"/w/villa-example/plans/{plan.pk}/commitments/new/")).decode()
-    assert "already has 5 open commitments" in html
-
-
-@time_machine.travel(REPORT_DAY, tick=False)
-def test_adding_to_a_submitted_plan_with_a_co_creation_meeting(tenant: Tenant) -> None:
-    plan = submitted_plan(tenant, commitments=2)
-    meeting = MeetingFactory(plan=plan, held_on=date(2026, 9, 1))
-    response = client_for(tenant.officer).post(
-        f"/w/villa-example/plans/{plan.pk}/commitments/new/",
-        {
-            "c-ref": "c-late",
-            "c-title": "Open data on water quality",
-            "c-starts_on": "2026-10-15",
-            "c-ends_on": "2027-12-31",
-            "m-TOTAL_FORMS": "0",
-            "m-INITIAL_FORMS": "0",
-            "r-co_creation_meeting": str(meeting.pk),
-        },
-    )
-    assert response.status_code == 302
-    assert Commitment.objects.get(ref="c-late").added_on == date(2026, 10, 15)
-
-
-# --- Tracker -----------------------------------------------------------------------------------
-
-
-def test_tracker_draft_submit_correct_and_freeze(tenant: Tenant) -> None:
-    plan = submitted_plan(tenant, commitments=1)
-    commitment = plan.commitments.get()
-    milestone = MilestoneFactory(commitment=commitment)
-    client = client_for(tenant.officer)
-    path = f"/w/villa-example/plans/{plan.pk}/tracker/2026Q3/"
-    prefix = f"u{commitment.pk}"
-    typed = {
-        "commitment": commitment.pk,
-        f"{prefix}-percent": "25",
-        f"{prefix}-completion": "limited",
-        f"{prefix}-narrative": "The standard was adopted by decree.",
-        f"{prefix}-evidence_links": "https://example.org/decree",
-        f"{prefix}-milestone_{milestone.pk}": "in_progress",
-    }
-    with time_machine.travel(datetime(2026, 10, 10, 15, tzinfo=UTC), tick=False):
-        bad = client.post(
-            path, {**typed, f"{prefix}-evidence_links": "not a link", "intent": "draft"}
-        )
-        assert bad.status_code == 400
-        assert "The standard was adopted by decree." in bad.content.decode()
-        assert not TrackerUpdate.objects.exists()
-        assert client.post(path, {**typed, "intent": "draft"}).status_code == 302
-        update = TrackerUpdate.objects.get()
-        assert update.submitted_on is None
-        assert update.narrative == "The standard was adopted by decree."
-        assert update.milestone_states == {str(milestone.pk): "in_progress"}
-        assert update.evidence_links == ["https://example.org/decree"]
-        html = page_ok(client.get(path)).decode()
-        assert "The standard was adopted by decree." in html
-        assert "draft, not submitted" in html
-        assert client.post(path, {**typed, "intent": "submit"}).status_code == 302
-    with time_machine.travel(datetime(2026, 10, 20, 15, tzinfo=UTC), tick=False):
-        assert (
-            client.post(path, {**typed, f"{prefix}-percent": "30", "intent": "submit"}).status_code
-            == 302
-        )
-    update.refresh_from_db()
-    assert (update.percent, update.submitted_on) == (30, date(2026, 10, 10))
-    with time_machine.travel(datetime(2026, 11, 2, 15, tzinfo=UTC), tick=False):
-        html = page_ok(client.get(path)).decode()
-        assert "Closed: the updates are frozen." in html
-        assert "Save draft" not in html
-        assert "History of this update" in html
-        frozen = client.post(path, {**typed, f"{prefix}-percent": "90", "intent": "submit"})
-        assert frozen.status_code == 400
-        assert "frozen" in frozen.content.decode()
-    update.refresh_from_db()
-    assert update.percent == 30
-
-
 # --- Endorsements ------------------------------------------------------------------------------
 
 
@@ -479,7 +310,7 @@ def test_calendar_is_a_pure_svg_drawing() -> None:
 
 
 def test_calendar_data_takes_the_rules_deadlines_of_the_plan(tenant: Tenant) -> None:
-    plan = submitted_plan(tenant, commitments=1)
+    plan = submitted_plan(tenant, recorded=False, commitments=1)
     deadlines = [
         Deadline(DeadlineKind.INCEPTION_ASSESSMENT, date(2026, 7, 20), None, plan.ref),
         Deadline(DeadlineKind.TRACKER_UPDATE, date(2026, 10, 31), date(2026, 10, 15), "2026Q3"),
@@ -498,7 +329,7 @@ def test_calendar_data_takes_the_rules_deadlines_of_the_plan(tenant: Tenant) -> 
 
 @time_machine.travel(REPORT_DAY, tick=False)
 def test_plan_pdf_of_twelve_commitments_renders_under_two_seconds(tenant: Tenant) -> None:
-    plan = submitted_plan(tenant, commitments=0)
+    plan = submitted_plan(tenant, recorded=False, commitments=0)
     for _ in range(12):
         commitment = CommitmentFactory(plan=plan, added_on=date(2026, 5, 20))
         MilestoneFactory(commitment=commitment)
@@ -525,9 +356,6 @@ def test_the_workspace_plans_kept_in_the_cache_follow_every_change(
     """The workspace home's plans are kept in the cache per person (issue 11): a change of a plan
     or of a person's memberships shows on the next request, and one person's plans never reach
     another."""
-    from members.models import Membership
-    from members.tenancy import Role
-
     plan = ready_plan(tenant.jurisdiction, commitments=1)
     link = f"/w/villa-example/plans/{plan.pk}/"
     poc, monitor = client_for(tenant.poc), client_for(tenant.monitor)

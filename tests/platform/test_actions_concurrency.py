@@ -22,7 +22,7 @@ from commitments.models import Commitment
 from commitments.services import add_commitment_to_submitted_plan
 from ogplocal.exceptions import ActionRefused
 from tests.conftest import Tenant
-from tests.factories import MeetingFactory, ready_plan
+from tests.factories import MeetingFactory, ready_plan, submitted_plan
 from tracker.models import TrackerUpdate
 from tracker.services import record_tracker_update
 
@@ -80,9 +80,7 @@ def test_two_people_adding_the_sixth_commitment_at_once(
         return found
 
     monkeypatch.setattr(commitments_services, "open_commitments_on", slow_count)
-    plan = ready_plan(tenant.jurisdiction, commitments=4)
-    submit_plan(actor=tenant.poc, plan=plan, today=SUBMITTED)
-    plan.refresh_from_db()
+    plan = submitted_plan(tenant, commitments=4)
     add_commitment_to_submitted_plan(
         actor=tenant.poc,
         plan=plan,
@@ -137,9 +135,7 @@ def test_one_plan_submitted_twice_at_once(tenant: Tenant) -> None:
 
 
 def test_one_tracker_update_per_commitment_and_quarter_at_once(tenant: Tenant) -> None:
-    plan = ready_plan(tenant.jurisdiction, commitments=1)
-    submit_plan(actor=tenant.poc, plan=plan, today=SUBMITTED)
-    commitment = plan.commitments.get()
+    commitment = submitted_plan(tenant, commitments=1).commitments.get()
 
     def recording(actor: Any, percent: int) -> Callable[[], TrackerUpdate]:
         return lambda: record_tracker_update(

@@ -6,12 +6,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.conf import settings
 
+from tests.conftest import compose_services
+
 ROOT = Path(settings.BASE_DIR)
-COMPOSE: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-SERVICES: dict[str, Any] = COMPOSE["services"]
+SERVICES: dict[str, Any] = compose_services()
 PORTAL_SERVICES = ("web", "worker", "beat")
 
 

@@ -16,7 +16,7 @@ from django.test import Client, override_settings
 
 from members.models import Jurisdiction, Membership, User
 from portal.exchange.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
-from tests.conftest import IN_CI, Tenant, client_for
+from tests.conftest import IN_CI, INLINE_SCRIPT, INLINE_STYLE, Tenant, client_for
 
 ROOT = Path(settings.BASE_DIR)
 pytestmark = pytest.mark.django_db
@@ -153,10 +153,6 @@ def test_demo_covers_every_role() -> None:
     }
     assert User.objects.filter(is_staff=True).exists()
     assert User.objects.filter(monitoring_bodies__isnull=False).exists()
-
-
-INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
-INLINE_STYLE = re.compile(rb"<style|\sstyle=\"|\son[a-z]+=\"", re.IGNORECASE)
 
 
 @pytest.mark.parametrize("who", ["anonymous", "poc", "staff"])

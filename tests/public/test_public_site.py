@@ -9,15 +9,14 @@ import json
 from datetime import date
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from commitments.models import PolicyArea
 from members.models import Jurisdiction
-from tests.conftest import Tenant, client_for
+from tests.conftest import Tenant, client_for, count_queries
 from tests.factories import (
     ActionPlanFactory,
+    AssessmentFactory,
     CommitmentFactory,
     JurisdictionFactory,
     TrackerUpdateFactory,
@@ -26,9 +25,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def submitted_plan(
-    member: Jurisdiction, *, areas: tuple[str, ...] = ("justice",), year: int = 2026
-):
+def public_plan(member: Jurisdiction, *, areas: tuple[str, ...] = ("justice",), year: int = 2026):
+    """A plan of `member` submitted on 1 June of `year` (public from then on) and its one
+    commitment, in the policy areas `areas`; the plan and the commitment."""
     plan = ActionPlanFactory(
         lead_jurisdiction=member,
         starts_on=date(year, 6, 1),
@@ -46,6 +45,7 @@ def submitted_plan(
 
 
 def draft_plan(member: Jurisdiction, *, areas: tuple[str, ...] = ("media_freedom",)):
+    """A draft plan of `member` and its one commitment, neither ever public."""
     plan = ActionPlanFactory(lead_jurisdiction=member, ref="draft", submitted_on=None)
     commitment = CommitmentFactory(plan=plan, title="A secret draft commitment")
     commitment.policy_areas.set(PolicyArea.objects.filter(code__in=areas))
@@ -54,7 +54,7 @@ def draft_plan(member: Jurisdiction, *, areas: tuple[str, ...] = ("media_freedom
 
 def test_directory_cards_say_what_a_reader_wants_first() -> None:
     member = JurisdictionFactory(name="Villa Alta", joined_on=date(2026, 3, 10), status="inactive")
-    submitted_plan(member)
+    public_plan(member)
     draft_plan(JurisdictionFactory(name="Villa Baja"))
     html = Client().get("/members/").content.decode()
     assert "Villa Alta" in html
@@ -69,7 +69,7 @@ def test_directory_cards_say_what_a_reader_wants_first() -> None:
 def test_a_plan_that_has_ended_implements_nothing(today: str, implementing: int) -> None:
     import time_machine
 
-    submitted_plan(JurisdictionFactory(name="Villa Alta", joined_on=date(2026, 3, 10)))
+    public_plan(JurisdictionFactory(name="Villa Alta", joined_on=date(2026, 3, 10)))
     with time_machine.travel(today + " 12:00", tick=False):
         html = Client().get("/members/").content.decode()
     noun = "commitment" if implementing == 1 else "commitments"
@@ -79,7 +79,7 @@ def test_a_plan_that_has_ended_implements_nothing(today: str, implementing: int)
 def test_directory_filters_search_and_pages() -> None:
     alta = JurisdictionFactory(name="Villa Alta", country="AR", status="active")
     JurisdictionFactory(name="Tbilisi", country="GE", slug="tbilisi", status="probation")
-    submitted_plan(alta, areas=("justice",))
+    public_plan(alta, areas=("justice",))
     draft_plan(JurisdictionFactory(name="Draftville", country="AR"), areas=("justice",))
     client = Client()
 
@@ -104,21 +104,21 @@ def test_public_pages_run_a_fixed_number_of_queries(path: str) -> None:
 
     def count() -> int:
         cache.clear()
-        with CaptureQueriesContext(connection) as queries:
+        with count_queries() as queries:
             assert Client().get(path).status_code == 200
         return len(queries)
 
-    submitted_plan(JurisdictionFactory())
+    public_plan(JurisdictionFactory())
     few = count()
     for _ in range(12):
-        submitted_plan(JurisdictionFactory(), areas=("justice", "civic_space"))
+        public_plan(JurisdictionFactory(), areas=("justice", "civic_space"))
     assert count() == few
 
 
 def test_policy_area_shares_count_submitted_plans_only() -> None:
     for _ in range(3):
-        submitted_plan(JurisdictionFactory(country="AR"), areas=("justice",), year=2026)
-    submitted_plan(JurisdictionFactory(country="GE"), areas=("civic_space", "justice"), year=2027)
+        public_plan(JurisdictionFactory(country="AR"), areas=("justice",), year=2026)
+    public_plan(JurisdictionFactory(country="GE"), areas=("civic_space", "justice"), year=2027)
     draft_plan(JurisdictionFactory(), areas=("media_freedom",))
     html = Client().get("/dashboard/policy-areas/").content.decode()
     assert "<svg" in html
@@ -132,7 +132,7 @@ def test_policy_area_shares_count_submitted_plans_only() -> None:
 
 
 def test_open_data_downloads_only_public_rows(tenant: Tenant) -> None:
-    plan, commitment = submitted_plan(tenant.jurisdiction)
+    plan, commitment = public_plan(tenant.jurisdiction)
     TrackerUpdateFactory(commitment=commitment, quarter="2026Q3", percent=20)
     TrackerUpdateFactory(commitment=commitment, quarter="2026Q4", submitted_on=None, percent=99)
     draft_plan(tenant.jurisdiction)
@@ -160,7 +160,7 @@ def test_open_data_downloads_only_public_rows(tenant: Tenant) -> None:
 def test_member_history_is_the_public_exchange_export(tenant: Tenant) -> None:
     from members.models import ExtensionRequest
 
-    submitted_plan(tenant.jurisdiction)
+    public_plan(tenant.jurisdiction)
     draft_plan(tenant.jurisdiction)
     ExtensionRequest.objects.create(jurisdiction=tenant.jurisdiction, requested_on=date(2026, 5, 1))
     data = json.loads(Client().get("/members/villa-example/history.json").content)
@@ -177,7 +177,7 @@ def test_anonymous_pages_are_cached_until_something_changes(
     member = JurisdictionFactory(name="Villa Alta")
     client = Client()
     client.get("/members/")
-    with CaptureQueriesContext(connection) as cached:
+    with count_queries() as cached:
         assert "Villa Alta" in client.get("/members/").content.decode()
     assert len(cached) == 0
     member.name = "Villa Altísima"  # type: ignore[assignment]
@@ -214,7 +214,7 @@ def test_one_transaction_empties_the_cache_once_however_many_rows_it_saves(
 def test_signed_in_people_always_get_a_fresh_page(tenant: Tenant) -> None:
     client = client_for(tenant.poc)
     client.get("/members/")
-    with CaptureQueriesContext(connection) as queries:
+    with count_queries() as queries:
         client.get("/members/")
     assert len(queries) > 0
 
@@ -237,9 +237,7 @@ def test_every_public_page_has_its_own_title_and_description(path: str) -> None:
 
 
 def test_member_page_shows_only_what_is_public(tenant: Tenant) -> None:
-    from tests.factories import AssessmentFactory
-
-    plan, commitment = submitted_plan(tenant.jurisdiction)
+    plan, commitment = public_plan(tenant.jurisdiction)
     TrackerUpdateFactory(commitment=commitment, quarter="2026Q3", percent=20, narrative="Public.")
     TrackerUpdateFactory(
         commitment=commitment, quarter="2026Q4", submitted_on=None, percent=90, narrative="Draft!"
@@ -265,12 +263,12 @@ def test_member_page_shows_only_what_is_public(tenant: Tenant) -> None:
 def test_member_page_runs_a_fixed_number_of_queries(tenant: Tenant) -> None:
     from django.core.cache import cache
 
-    plan, commitment = submitted_plan(tenant.jurisdiction)
+    plan, commitment = public_plan(tenant.jurisdiction)
     TrackerUpdateFactory(commitment=commitment, quarter="2026Q3")
 
     def count() -> int:
         cache.clear()
-        with CaptureQueriesContext(connection) as queries:
+        with count_queries() as queries:
             assert Client().get("/members/villa-example/").status_code == 200
         return len(queries)
 

@@ -33,7 +33,7 @@ from action_plans.models import ActionPlan
 from action_plans.services import submit_plan
 from commitments.models import Commitment
 from members.models import Jurisdiction, StatusOverride, Term, User
-from tests.conftest import Tenant, client_for
+from tests.conftest import World, client_for
 from tests.factories import (
     ActionPlanFactory,
     CommitmentFactory,
@@ -119,26 +119,31 @@ def assert_every_change_recorded(before: Snapshot, after: Snapshot, expected: Ex
 # --- The write paths -------------------------------------------------------------------------
 
 
+@pytest.fixture
+def staff(db: None) -> User:
+    """The world's Support Unit staff member here is a superuser: the admin's forms and history."""
+    return StaffFactory(is_superuser=True)
+
+
 @dataclass
-class World:
-    tenant: Tenant
-    other: Tenant  # with a draft plan only: its first plan is overdue by NOW
-    staff: User
+class Audited:
+    """The tenant's submitted plan with a commitment and its 2026Q2 update; the other
+    jurisdiction has a draft plan only, so its first plan is overdue by NOW."""
+
     update: TrackerUpdate
     draft: ActionPlan
     commitment: Commitment
 
 
 @pytest.fixture
-def world(tenant: Tenant, other_tenant: Tenant) -> World:
-    staff = StaffFactory(is_superuser=True)
+def audited(world: World) -> Audited:
     submitted = ActionPlanFactory(
-        lead_jurisdiction=tenant.jurisdiction, ref="submitted", submitted_on=date(2026, 5, 20)
+        lead_jurisdiction=world.tenant.jurisdiction, ref="submitted", submitted_on=date(2026, 5, 20)
     )
     commitment = CommitmentFactory(plan=submitted, added_on=date(2026, 5, 20))
     update = TrackerUpdateFactory(commitment=commitment, quarter="2026Q2", percent=10)
-    draft = ready_plan(other_tenant.jurisdiction, commitments=2, ref="draft")
-    return World(tenant, other_tenant, staff, update, draft, commitment)
+    draft = ready_plan(world.other.jurisdiction, commitments=2, ref="draft")
+    return Audited(update, draft, commitment)
 
 
 class FormFields(HTMLParser):
@@ -203,19 +208,19 @@ def admin_change(client: Client, url: str, form_id: str, changes: dict[str, str]
         raise AssertionError(f"refused: {errors} {data}")
 
 
-def via_admin_form(world: World) -> Expected:
+def via_admin_form(world: World, audited: Audited) -> Expected:
     client = client_for(world.staff)
     admin_change(
         client,
-        f"/admin/tracker/trackerupdate/{world.update.pk}/change/",
+        f"/admin/tracker/trackerupdate/{audited.update.pk}/change/",
         "trackerupdate_form",
         {"percent": "15", "narrative": "Corrected by the Support Unit."},
     )
-    assert TrackerUpdate.objects.get(pk=world.update.pk).percent == 15
+    assert TrackerUpdate.objects.get(pk=audited.update.pk).percent == 15
     return Expected(world.staff)
 
 
-def via_admin_inline(world: World) -> Expected:
+def via_admin_inline(world: World, audited: Audited) -> Expected:
     term = Term.objects.get(jurisdiction=world.tenant.jurisdiction)
     client = client_for(world.staff)
     url = f"/admin/members/jurisdiction/{world.tenant.jurisdiction.pk}/change/"
@@ -225,7 +230,7 @@ def via_admin_inline(world: World) -> Expected:
     return Expected(world.staff)
 
 
-def via_console_view(world: World) -> Expected:
+def via_console_view(world: World, audited: Audited) -> Expected:
     response = client_for(world.staff).post(
         "/support/members/villa-example/override/",
         {
@@ -240,20 +245,20 @@ def via_console_view(world: World) -> Expected:
     return Expected(world.staff)
 
 
-def via_api(world: World) -> Expected:
+def via_api(world: World, audited: Audited) -> Expected:
     response = client_for(world.tenant.officer).post(
         "/api/v1/tracker-updates/",
-        {"commitment": world.commitment.pk, "quarter": "2026Q3", "percent": 30, "submit": True},
+        {"commitment": audited.commitment.pk, "quarter": "2026Q3", "percent": 30, "submit": True},
         content_type="application/json",
     )
     assert response.status_code == 200, response.content
     return Expected(world.tenant.officer)
 
 
-def via_bulk_service(world: World) -> Expected:
+def via_bulk_service(world: World, audited: Audited) -> Expected:
     """Submitting a plan dates its commitments with one bulk update."""
-    submit_plan(actor=world.other.poc, plan=world.draft, today=date(2026, 5, 20))
-    assert world.draft.commitments.filter(added_on=date(2026, 5, 20)).count() == 2
+    submit_plan(actor=world.other.poc, plan=audited.draft, today=date(2026, 5, 20))
+    assert audited.draft.commitments.filter(added_on=date(2026, 5, 20)).count() == 2
     return Expected(world.other.poc)
 
 
@@ -265,18 +270,18 @@ def import_file(data: dict[str, Any], tmp: Path, *extra: str) -> str:
     return str(path)
 
 
-def via_import_by(world: World, tmp: Path) -> Expected:
+def via_import_by(world: World, audited: Audited, tmp: Path) -> Expected:
     path = import_file(json.loads(EXAMPLE.read_text()), tmp, "--by", world.staff.email)
     assert Jurisdiction.objects.filter(slug="buenos-aires").exists()
     return Expected(world.staff, f"import_members {path}"[:99])
 
 
-def via_import_anonymous(world: World, tmp: Path) -> Expected:
+def via_import_anonymous(world: World, audited: Audited, tmp: Path) -> Expected:
     path = import_file(json.loads(EXAMPLE.read_text()), tmp)
     return Expected(None, f"import_members {path}"[:99])
 
 
-def via_import_update(world: World, tmp: Path) -> Expected:
+def via_import_update(world: World, audited: Audited, tmp: Path) -> Expected:
     data = json.loads(EXAMPLE.read_text())
     with time_machine.travel(datetime(2026, 10, 1, tzinfo=UTC), tick=False):
         import_file(data, tmp)
@@ -291,7 +296,7 @@ def via_import_update(world: World, tmp: Path) -> Expected:
     return Expected(world.staff, "import_members", before=before)
 
 
-def via_evaluate_status_by(world: World) -> Expected:
+def via_evaluate_status_by(world: World, audited: Audited) -> Expected:
     call_command(
         "evaluate_status", "--as-of", "2026-10-15", "--save", "--by", world.staff.email,
         stdout=StringIO(), stderr=StringIO(),
@@ -300,14 +305,14 @@ def via_evaluate_status_by(world: World) -> Expected:
     return Expected(world.staff, "evaluate_status --save as of 2026-10-15")
 
 
-def via_evaluate_status_anonymous(world: World) -> Expected:
+def via_evaluate_status_anonymous(world: World, audited: Audited) -> Expected:
     call_command(
         "evaluate_status", "--as-of", "2026-10-15", "--save", stdout=StringIO(), stderr=StringIO()
     )
     return Expected(None, "evaluate_status --save as of 2026-10-15")
 
 
-def via_daily_job(world: World) -> Expected:
+def via_daily_job(world: World, audited: Audited) -> Expected:
     from members.tasks import evaluate_status_batch
 
     evaluate_status_batch.delay([world.tenant.jurisdiction.pk, world.other.jurisdiction.pk])
@@ -333,27 +338,29 @@ WRITE_PATHS: list[WritePath] = [
 
 @pytest.mark.parametrize("write", WRITE_PATHS, ids=lambda f: f.__name__.removeprefix("via_"))
 def test_every_write_path_records_who_and_when(
-    world: World, write: WritePath, tmp_path: Path
+    world: World, audited: Audited, write: WritePath, tmp_path: Path
 ) -> None:
-    takes_tmp = write.__code__.co_argcount == 2
+    takes_tmp = write.__code__.co_argcount == 3
     with time_machine.travel(NOW, tick=False):
         before = snapshot()
-        expected = write(world, tmp_path) if takes_tmp else write(world)
+        expected = write(world, audited, tmp_path) if takes_tmp else write(world, audited)
         after = snapshot()
     assert assert_every_change_recorded(expected.before or before, after, expected) > 0
 
 
-def test_the_snapshot_sees_a_change_made_without_history(world: World) -> None:
+def test_the_snapshot_sees_a_change_made_without_history(world: World, audited: Audited) -> None:
     """The check itself: an update that bypasses the history is caught."""
     with time_machine.travel(NOW, tick=False):
         before = snapshot()
-        TrackerUpdate.objects.filter(pk=world.update.pk).update(percent=99)
+        TrackerUpdate.objects.filter(pk=audited.update.pk).update(percent=99)
         after = snapshot()
     with pytest.raises(AssertionError, match="changed without a history row"):
         assert_every_change_recorded(before, after, Expected(None))
 
 
-def test_by_must_name_active_support_unit_staff(world: World, tmp_path: Path) -> None:
+def test_by_must_name_active_support_unit_staff(
+    world: World, audited: Audited, tmp_path: Path
+) -> None:
     (tmp_path / "m.json").write_text(EXAMPLE.read_text())
     for who in ("nobody@example.org", world.tenant.poc.email):
         with pytest.raises(CommandError, match="no active Support Unit staff member"):
@@ -371,13 +378,15 @@ def test_by_must_name_active_support_unit_staff(world: World, tmp_path: Path) ->
 # --- Staff read the history ------------------------------------------------------------------
 
 
-def test_staff_read_the_history_in_the_admin_and_the_console(world: World, tmp_path: Path) -> None:
+def test_staff_read_the_history_in_the_admin_and_the_console(
+    world: World, audited: Audited, tmp_path: Path
+) -> None:
     from tracker.services import correct_tracker_update, record_tracker_update
 
     officer, poc = world.tenant.officer, world.tenant.poc
     with time_machine.travel(NOW, tick=False):
         update = record_tracker_update(
-            actor=officer, commitment=world.commitment, quarter="2026Q3", percent=20,
+            actor=officer, commitment=audited.commitment, quarter="2026Q3", percent=20,
             narrative="Started.", today=date(2026, 10, 15),
         )  # fmt: skip
         correct_tracker_update(actor=poc, update=update, percent=35, today=date(2026, 10, 15))
@@ -406,7 +415,9 @@ def test_staff_read_the_history_in_the_admin_and_the_console(world: World, tmp_p
 
 
 @pytest.mark.parametrize("role", ["poc", "officer", "stakeholder", "monitor", "outsider", "anon"])
-def test_nobody_but_staff_reads_the_history(world: World, role: str, outsider: User) -> None:
+def test_nobody_but_staff_reads_the_history(
+    world: World, audited: Audited, role: str, outsider: User
+) -> None:
     user = (
         None
         if role == "anon"
@@ -414,7 +425,7 @@ def test_nobody_but_staff_reads_the_history(world: World, role: str, outsider: U
     )
     client = client_for(user)
     for path in (
-        f"/admin/tracker/trackerupdate/{world.update.pk}/history/",
+        f"/admin/tracker/trackerupdate/{audited.update.pk}/history/",
         f"/admin/members/jurisdiction/{world.tenant.jurisdiction.pk}/history/",
         "/support/members/villa-example/",
     ):

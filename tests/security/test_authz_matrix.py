@@ -42,7 +42,7 @@ from assessments.models import Assessment, AssessmentFile
 from commitments.models import ChangeProposal, Commitment, PolicyArea
 from members.models import ApiToken, Invitation, Jurisdiction, User
 from ogplocal.api.urls import public_router, router
-from tests.conftest import make_tenant, on_postgres
+from tests.conftest import Tenant, World, make_tenant, on_postgres, walk
 from tests.factories import (
     COMMITMENT_FORM,
     MINIMAL_PDF,
@@ -62,7 +62,6 @@ from tests.factories import (
     upload,
 )
 from tests.snapshots import changed, portal_tables, snapshot
-from tests.test_url_policies import walk
 
 NOW = datetime(2026, 8, 15, 15, 0, tzinfo=UTC)
 SIDES = ("a", "b")
@@ -184,7 +183,7 @@ API_PUBLIC = api(200, 200, 200, 200, 200, 200)
 SUPPORT_PAGE = Expect(403, 403, 403, 403, 200, outsider=403, staff_nototp=TOTP)
 
 
-# --- the world --------------------------------------------------------------------------------
+# --- the seeded matrix ----------------------------------------------------------------------------
 
 # Who may read each kind of marked value, by role in the marked value's own jurisdiction.
 READERS = {
@@ -198,10 +197,10 @@ READERS = {
 class Side:
     """One jurisdiction of the world and everything it owns."""
 
-    def __init__(self, name: str, world: World) -> None:
+    def __init__(self, name: str, tenant: Tenant) -> None:
         self.name = name
         self.markers: dict[str, tuple[str, str]] = {}  # key -> (text, readers)
-        tenant = make_tenant(f"villa-{name}", f"Villa {name.upper()}")
+        self.tenant = tenant
         self.slug = tenant.jurisdiction.slug
         self.jurisdiction: Jurisdiction = tenant.jurisdiction
         self.poc, self.officer = tenant.poc, tenant.officer
@@ -346,14 +345,6 @@ class Side:
             role="officer",
             invited_by=self.poc,
         )
-        world.users.update(
-            {
-                f"{name}_poc": self.poc,
-                f"{name}_officer": self.officer,
-                f"{name}_stakeholder": self.stakeholder,
-                f"{name}_monitor": self.monitor,
-            }
-        )
 
     def mark(self, readers: str, what: str) -> str:
         text = f"SECRET-{self.name.upper()}-{what}"
@@ -371,16 +362,32 @@ class Side:
         return side == self.name and role in allowed
 
 
-class World:
+class Matrix:
+    """The seeded world (tests/conftest.py) of jurisdictions A and B, each side with everything it
+    owns, and Support Unit staff without TOTP besides: the actors of ACTORS, each with a session
+    of its own."""
+
     def __init__(self) -> None:
-        self.users: dict[str, User | None] = {"anonymous": None}
         # The taxonomy comes with the migrations; a test database that a transactional test
         # emptied (--reuse-db) lacks it, and the admin answers a missing row differently.
         PolicyArea.objects.get_or_create(code="other", defaults={"name": "Other"})
-        self.sides = {name: Side(name, self) for name in SIDES}
-        self.users["staff"] = StaffFactory.create()
-        self.users["staff_nototp"] = StaffFactory.create(totp=False)
-        self.users["outsider"] = UserFactory.create()
+        self.sides = {
+            name: Side(name, make_tenant(f"villa-{name}", f"Villa {name.upper()}"))
+            for name in SIDES
+        }
+        staff = StaffFactory.create()
+        staff_nototp = StaffFactory.create(totp=False)
+        outsider = UserFactory.create()
+        self.world = World(self.sides["a"].tenant, self.sides["b"].tenant, staff, outsider)
+        people = self.world.people
+        self.users: dict[str, User | None] = {
+            "anonymous": None,
+            **{f"a_{role}": people[role] for role in ROLES},
+            **{f"b_{role}": people[f"other_{role}"] for role in ROLES},
+            "staff": people["staff"],
+            "staff_nototp": staff_nototp,
+            "outsider": people["outsider"],
+        }
         self.sessions: dict[str, str] = {}
         for actor, user in self.users.items():
             if user is not None:
@@ -406,9 +413,9 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(
+def matrix(
     django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[World]:
+) -> Iterator[Matrix]:
     """Seeded once for the module inside a transaction that is rolled back at its end; each
     test runs in a savepoint of it (pytest-django's `db`), so writes that went through vanish."""
     root = tmp_path_factory.mktemp("authz-media")
@@ -427,7 +434,7 @@ def world(
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            yield World()
+            yield Matrix()
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
@@ -1543,8 +1550,8 @@ def seen(response: Any) -> str:
 
 
 class Checker:
-    def __init__(self, world: World, name: str) -> None:
-        self.world, self.name = world, name
+    def __init__(self, matrix: Matrix, name: str) -> None:
+        self.matrix, self.name = matrix, name
         self.failures: list[str] = []
         self.cases: set[tuple[str, str]] = set()
         self.requests = 0
@@ -1559,7 +1566,7 @@ class Checker:
         where = f"{self.name} {method} {url} as {actor} ({what})"
         if not answered(response, expected):
             self.failures.append(f"{where}: expected {expected}, got {seen(response)}")
-        for marker in self.world.forbidden[actor]:
+        for marker in self.matrix.forbidden[actor]:
             if marker.encode() in everything:
                 self.failures.append(f"{where}: leaks {marker}")
         return text
@@ -1570,7 +1577,7 @@ class Checker:
 
 
 def objects_of(
-    route: Route, world: World, actor: str
+    route: Route, matrix: Matrix, actor: str
 ) -> list[tuple[Side | None, str, dict[str, Any]]]:
     """A's people act on A's objects (own) and B's (foreign), B's people on A's (foreign): B's
     people on B's own objects would only mirror A's, at the cost of the slowest (allowed) cases."""
@@ -1578,7 +1585,7 @@ def objects_of(
         return [(None, "-", {})]
     return [
         (side, f"{side.name}:{label}", build(side))
-        for side in world.sides.values()
+        for side in matrix.sides.values()
         for label, build in route.objects.items()
         if not (side.name == "b" and actor.startswith("b_"))
     ]
@@ -1598,15 +1605,15 @@ def send(client: Client, method: str, url: str, write: Write, side: Side | None,
     return client.post(url, body)
 
 
-def run_route(world: World, name: str, route: Route) -> Checker:
+def run_route(matrix: Matrix, name: str, route: Route) -> Checker:
     from django.urls import reverse
 
-    checker = Checker(world, name)
+    checker = Checker(matrix, name)
     baseline = snapshot()
     fetched: set[tuple[str, str]] = set()
     for actor in route.actors:
-        client = world.client(actor)
-        for side, what, kwargs in objects_of(route, world, actor):
+        client = matrix.client(actor)
+        for side, what, kwargs in objects_of(route, matrix, actor):
             url = reverse(name, kwargs=kwargs)
             if route.query is not None and side is not None:
                 url += route.query(side)
@@ -1617,7 +1624,7 @@ def run_route(world: World, name: str, route: Route) -> Checker:
                 expected = per_object(route.get, label).of(actor, side_name)
                 text = checker.check(actor, what, "GET", url, client.get(url), expected)
                 for shown_label, role, marker in route.shows:
-                    owner = side or world.sides.get(actor.split("_")[0])
+                    owner = side or matrix.sides.get(actor.split("_")[0])
                     if owner is None or shown_label != label:
                         continue
                     entitled = actor == f"{owner.name}_{role}" or (role == "staff" == actor)
@@ -1661,8 +1668,8 @@ def run_route(world: World, name: str, route: Route) -> Checker:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(ROUTES))
-def test_route_against_every_actor(world: World, name: str) -> None:
-    run_route(world, name, ROUTES[name]).done()
+def test_route_against_every_actor(matrix: Matrix, name: str) -> None:
+    run_route(matrix, name, ROUTES[name]).done()
 
 
 def test_every_route_has_a_matrix_entry_and_every_entry_a_route() -> None:
@@ -1693,23 +1700,23 @@ def test_api_entries_declare_every_method_the_viewset_answers(name: str) -> None
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(ACCOUNT_ROUTES))
-def test_account_route_against_every_actor(world: World, name: str) -> None:
+def test_account_route_against_every_actor(matrix: Matrix, name: str) -> None:
     from django.urls import reverse
 
     kwargs, expect = ACCOUNT_ROUTES[name]
-    checker = Checker(world, name)
+    checker = Checker(matrix, name)
     url = reverse(name, kwargs=kwargs)
     for actor in ACTORS:
-        response = world.client(actor).get(url)
+        response = matrix.client(actor).get(url)
         checker.check(actor, "-", "GET", url, response, expect.of(actor, None))
     checker.done()
 
 
 @pytest.mark.django_db
-def test_the_change_detection_sees_a_change(world: World) -> None:
+def test_the_change_detection_sees_a_change(matrix: Matrix) -> None:
     """The control of the refused-writes check: a change shows in the counters and checksums."""
     before, counted = snapshot(), writes_so_far()
-    plan = world.sides["b"].draft
+    plan = matrix.sides["b"].draft
     ActionPlan.objects.filter(pk=plan.pk).update(forum="Changed behind the portal's back.")
     assert changed(before, snapshot()) == [ActionPlan._meta.db_table]
     if counted is not None:
@@ -1810,14 +1817,14 @@ ADMIN_IDS = [route for route, _, _ in ADMIN_WALKED]
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("index", range(len(ADMIN_WALKED)), ids=ADMIN_IDS)
-def test_admin_route_against_every_actor(world: World, index: int) -> None:
+def test_admin_route_against_every_actor(matrix: Matrix, index: int) -> None:
     route, pattern, namespaces = ADMIN_WALKED[index]
-    checker = Checker(world, f"admin {route}")
+    checker = Checker(matrix, f"admin {route}")
     url = admin_url(route, pattern, namespaces)
     writes = (pattern.name or "").endswith(("_add", "_change", "_delete"))
     baseline = snapshot()
     for actor in ADMIN_ACTORS:
-        client = world.client(actor)
+        client = matrix.client(actor)
         expected = admin_expected(route, pattern, actor)
         checker.check(actor, url, "GET", url, client.get(url), expected)
         if writes and is_refusal(expected):
@@ -1842,17 +1849,17 @@ OWN_VIEWS = sorted(
 
 
 @pytest.mark.django_db
-def test_undeclared_methods_are_refused(world: World) -> None:
+def test_undeclared_methods_are_refused(matrix: Matrix) -> None:
     from django.urls import reverse
 
-    checker = Checker(world, "methods")
+    checker = Checker(matrix, "methods")
     baseline = snapshot()
     for name in OWN_VIEWS:
         route = ROUTES[name]
         # The Support Unit's pages refuse everybody else before looking at the method (403).
         actor = "staff" if route.get is SUPPORT_PAGE else "a_poc"
-        client = world.client(actor)
-        _side, what, kwargs = objects_of(route, world, actor)[0]
+        client = matrix.client(actor)
+        _side, what, kwargs = objects_of(route, matrix, actor)[0]
         url = reverse(name, kwargs=kwargs)
         if route.get is None:
             checker.check(actor, f"{name} {what}", "GET", url, client.get(url), 405)

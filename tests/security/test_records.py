@@ -17,7 +17,7 @@ from action_plans.models import ActionPlan
 from commitments.models import Commitment
 from members.models import Jurisdiction, User
 from ogplocal.records import HardDeleteRefused, SubmittedRecord
-from tests.conftest import Tenant
+from tests.conftest import Tenant, client_for
 from tests.factories import (
     ActionPlanFactory,
     AssessmentFactory,
@@ -26,6 +26,7 @@ from tests.factories import (
     JurisdictionFactory,
     MeetingFactory,
     MilestoneFactory,
+    StaffFactory,
     StatusOverrideFactory,
     TrackerUpdateFactory,
 )
@@ -183,9 +184,6 @@ def test_a_policy_area_no_commitment_uses_can_still_be_deleted() -> None:
 
 
 def test_the_admin_offers_no_delete_and_refuses_one(everything: dict[str, Any]) -> None:
-    from tests.conftest import client_for
-    from tests.factories import StaffFactory
-
     client = client_for(StaffFactory(is_superuser=True))
     update = everything["update"]
     before = counts()

@@ -26,7 +26,7 @@ from django.test import Client, override_settings
 from action_plans.pdf import plan_document
 from members.models import User
 from portal.workspace.plans import plan_calendar_svg
-from tests.conftest import Tenant, client_for
+from tests.conftest import Tenant, client_for, count_queries
 from tests.factories import PASSWORD, ActionPlanFactory, CommitmentFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -225,13 +225,11 @@ def test_every_page_type_has_the_security_headers_and_no_inline_code(
         assert inline_code(response.content.decode()) == [], path
 
 
-def test_a_cached_anonymous_page_served_from_the_cache_keeps_the_headers(
-    plan: Any, django_assert_num_queries: Any
-) -> None:
+def test_a_cached_anonymous_page_served_from_the_cache_keeps_the_headers(plan: Any) -> None:
     first = Client().get("/members/villa-example/")
     assert first.status_code == 200
     # Served from the cache: not one query, the very same rendering, and the same headers.
-    with django_assert_num_queries(0):
+    with count_queries(0):
         second = Client().get("/members/villa-example/")
     assert second.status_code == 200
     assert second.content == first.content

@@ -6,13 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from members.models import Invitation, Jurisdiction, Membership
 from members.tenancy import Action
-from tests.conftest import Tenant, client_for
-from tests.factories import InvitationFactory, MembershipFactory
+from tests.conftest import Tenant, client_for, count_queries
+from tests.factories import CommitmentFactory, InvitationFactory, MembershipFactory, ready_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -126,11 +124,11 @@ def test_switcher_goes_to_own_workspaces_only(tenant: Tenant, other_tenant: Tena
 def test_workspace_query_count_does_not_grow_with_the_team(tenant: Tenant) -> None:
     client = client_for(tenant.poc)
     client.get("/w/villa-example/")  # warm caches (content types, sessions)
-    with CaptureQueriesContext(connection) as small:
+    with count_queries() as small:
         client.get("/w/villa-example/")
     MembershipFactory.create_batch(20, jurisdiction=tenant.jurisdiction, role="officer")
     InvitationFactory.create_batch(5, jurisdiction=tenant.jurisdiction)
-    with CaptureQueriesContext(connection) as large:
+    with count_queries() as large:
         client.get("/w/villa-example/")
     # The exact number is pinned by the workspace tests; here: it does not grow with the team.
     assert len(large) == len(small)
@@ -144,7 +142,6 @@ def test_restrict_adds_distinct_only_where_a_join_could_repeat_a_row(
     it, and a joint plan's commitment is still listed once."""
     from action_plans.models import ActionPlan
     from commitments.models import Commitment
-    from tests.factories import CommitmentFactory, ready_plan
 
     for user in (None, tenant.poc, tenant.monitor, staff):
         for action in (Action.VIEW, Action.VIEW_PRIVATE):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils.datastructures import MultiValueDict
 
 from ogplocal import uploads
@@ -35,37 +35,18 @@ from ogplocal.uploads import (
     store_upload,
     validate_upload,
 )
+from tests.conftest import stored
 from tests.factories import (
     DOCX_CONTENT_TYPES,
     MINIMAL_PDF,
+    PNG_BYTES,
     docx_bytes,
     odt_bytes,
     upload,
     zip_bytes,
 )
 
-PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32
 JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + b"\x00" * 32
-
-
-@pytest.fixture
-def media(tmp_path: Path) -> Iterator[Path]:
-    """A fresh MEDIA_ROOT for the default storage."""
-    root = tmp_path / "media"
-    root.mkdir()
-    storages = {
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": root, "base_url": None},
-        },
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    with override_settings(MEDIA_ROOT=root, STORAGES=storages):
-        yield root
-
-
-def stored_files(root: Path) -> list[Path]:
-    return [path for path in root.rglob("*") if path.is_file()]
 
 
 def docm_bytes() -> bytes:
@@ -159,7 +140,7 @@ def test_hostile_files_are_refused_with_a_clear_message(
         store_upload(file, ASSESSMENT_REPORT)
     assert refused.value.code == code
     assert refused.value.messages[0].endswith(".")
-    assert stored_files(media) == []
+    assert stored(media) == []
 
 
 @pytest.mark.parametrize(
@@ -218,27 +199,27 @@ def test_stored_under_a_server_made_name(media: Path) -> None:
     assert name.endswith(".docx")
     assert len(Path(name).stem) == 32  # a uuid4, in hex
     assert (media / name).read_bytes() == docx_bytes()
-    assert stored_files(media) == [media / name]
+    assert stored(media) == [media / name]
 
 
 def store_two_then_fail(media: Path, second: bytes) -> None:
     with UploadBatch() as batch:
         batch.store(upload("a.pdf", MINIMAL_PDF), ASSESSMENT_REPORT)
         batch.store(upload("b.odt", second), ASSESSMENT_REPORT)
-        assert len(stored_files(media)) == 2
+        assert len(stored(media)) == 2
         raise RuntimeError("the business action refused")
 
 
 def test_a_batch_that_fails_deletes_what_it_stored(media: Path) -> None:
     with pytest.raises(RuntimeError):
         store_two_then_fail(media, odt_bytes())
-    assert stored_files(media) == []
+    assert stored(media) == []
 
 
 def test_a_batch_whose_second_file_is_refused_keeps_nothing(media: Path) -> None:
     with pytest.raises(ValidationError):
         store_two_then_fail(media, b"<html>")
-    assert stored_files(media) == []
+    assert stored(media) == []
 
 
 def test_download_is_an_attachment_with_the_stored_type(media: Path) -> None:

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, get_resolver
 
 from ogplocal.access import Policy, policy_of
-
-
-def walk(
-    patterns: list[Any], prefix: str = "", namespaces: tuple[str, ...] = ()
-) -> Iterator[tuple[str, URLPattern, tuple[str, ...]]]:
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            inner = namespaces + ((entry.namespace,) if entry.namespace else ())
-            yield from walk(entry.url_patterns, prefix + str(entry.pattern), inner)
-        else:
-            yield prefix + str(entry.pattern), entry, namespaces
-
+from tests.conftest import walk
 
 WALKED = list(walk(get_resolver().url_patterns))
 ROUTES = [(route, pattern) for route, pattern, _ in WALKED]
@@ -53,7 +41,7 @@ def test_a_route_without_policy_is_caught() -> None:
         if POLICIES[r] in {Policy.TENANT, Policy.SIGNED_IN, Policy.SUPPORT_UNIT}
         and "<" not in r
         and not r.startswith("admin/")
-        # The API answers 401 in its one error shape instead (tests/test_api_access.py).
+        # The API answers 401 in its one error shape instead (tests/api/test_api_access.py).
         and not r.startswith("api/")
     ],
     ids=lambda value: value if isinstance(value, str) else "",

@@ -12,35 +12,14 @@ from django.test import Client
 
 from action_plans.models import ActionPlan, Endorsement, Meeting
 from commitments.models import Commitment
-from members.models import ExtensionRequest, User, VoluntaryInactivityRequest
-from tests.conftest import Tenant, client_for
-from tests.factories import COMMITMENT_FORM, MilestoneFactory, ready_plan
+from members.models import ExtensionRequest, VoluntaryInactivityRequest
+from tests.conftest import Tenant, World, client_for
+from tests.factories import COMMITMENT_FORM, MilestoneFactory, ready_plan, submitted_plan
 from tracker.models import TrackerUpdate
 
 ROLES = ["poc", "officer", "stakeholder", "monitor", "staff", "outsider", "other_poc"]
 DRAFT_DAY = datetime(2026, 5, 20, 15, 0, tzinfo=UTC)
 REPORT_DAY = datetime(2026, 10, 15, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def people(tenant: Tenant, other_tenant: Tenant, staff: User, outsider: User) -> dict[str, Any]:
-    return {
-        "poc": tenant.poc,
-        "officer": tenant.officer,
-        "stakeholder": tenant.stakeholder,
-        "monitor": tenant.monitor,
-        "staff": staff,
-        "outsider": outsider,
-        "other_poc": other_tenant.poc,
-    }
-
-
-def submitted(tenant: Tenant, commitments: int = 2) -> ActionPlan:
-    plan = ready_plan(tenant.jurisdiction, commitments=commitments)
-    plan.submitted_on = date(2026, 5, 20)
-    plan.save()
-    Commitment.objects.filter(plan=plan).update(added_on=date(2026, 5, 20))
-    return plan
 
 
 def snapshot() -> tuple[Any, ...]:
@@ -62,12 +41,12 @@ READERS_OF_DRAFTS = {"poc": 200, "officer": 200, "stakeholder": 200, "staff": 20
 
 @time_machine.travel(DRAFT_DAY, tick=False)
 @pytest.mark.parametrize("who", ROLES)
-def test_draft_plan_pages_by_role(tenant: Tenant, people: dict[str, Any], who: str) -> None:
+def test_draft_plan_pages_by_role(tenant: Tenant, world: World, who: str) -> None:
     plan = ready_plan(tenant.jurisdiction, commitments=2)
     commitment = (
         plan.commitments.get() if plan.commitments.count() == 1 else plan.commitments.all()[0]
     )
-    client = client_for(people[who])
+    client = world.client(who)
     expected = READERS_OF_DRAFTS.get(who, 404)
     base = f"/w/villa-example/plans/{plan.pk}"
     for path in (
@@ -86,12 +65,12 @@ def test_draft_plan_pages_by_role(tenant: Tenant, people: dict[str, Any], who: s
 
 @time_machine.travel(REPORT_DAY, tick=False)
 @pytest.mark.parametrize("who", ROLES)
-def test_submitted_plan_pages_by_role(tenant: Tenant, people: dict[str, Any], who: str) -> None:
-    plan = submitted(tenant)
+def test_submitted_plan_pages_by_role(tenant: Tenant, world: World, who: str) -> None:
+    plan = submitted_plan(tenant, recorded=False)
     commitment = (
         plan.commitments.get() if plan.commitments.count() == 1 else plan.commitments.all()[0]
     )
-    client = client_for(people[who])
+    client = world.client(who)
     readers = {"poc", "officer", "stakeholder", "monitor", "staff"}
     expected = 200 if who in readers else 404
     base = f"/w/villa-example/plans/{plan.pk}"
@@ -111,15 +90,13 @@ def test_submitted_plan_pages_by_role(tenant: Tenant, people: dict[str, Any], wh
 
 
 @pytest.mark.parametrize("who", ROLES)
-def test_editing_pages_only_for_poc_and_officer(
-    tenant: Tenant, people: dict[str, Any], who: str
-) -> None:
+def test_editing_pages_only_for_poc_and_officer(tenant: Tenant, world: World, who: str) -> None:
     with time_machine.travel(DRAFT_DAY, tick=False):
         plan = ready_plan(tenant.jurisdiction, commitments=1)
         commitment = (
             plan.commitments.get() if plan.commitments.count() == 1 else plan.commitments.all()[0]
         )
-        client = client_for(people[who])
+        client = world.client(who)
         expected = 200 if who in {"poc", "officer"} else 404
         for path in (
             "/w/villa-example/plans/new/",
@@ -172,12 +149,12 @@ def _post_everything(client: Client, plan: ActionPlan, commitment: Commitment) -
 @time_machine.travel(DRAFT_DAY, tick=False)
 @pytest.mark.parametrize("who", ["monitor", "staff", "outsider", "other_poc"])
 def test_people_without_a_writing_role_change_nothing(
-    tenant: Tenant, people: dict[str, Any], who: str
+    tenant: Tenant, world: World, who: str
 ) -> None:
     plan = ready_plan(tenant.jurisdiction, commitments=1)
     commitment = plan.commitments.get()
     before = snapshot()
-    codes = _post_everything(client_for(people[who]), plan, commitment)
+    codes = _post_everything(world.client(who), plan, commitment)
     assert set(codes) == {404}, codes
     assert snapshot() == before
 
@@ -220,10 +197,10 @@ def test_poc_does_everything_but_endorse(tenant: Tenant) -> None:
 
 @time_machine.travel(REPORT_DAY, tick=False)
 @pytest.mark.parametrize("who", ROLES)
-def test_tracker_update_by_role(tenant: Tenant, people: dict[str, Any], who: str) -> None:
-    plan = submitted(tenant, commitments=1)
+def test_tracker_update_by_role(tenant: Tenant, world: World, who: str) -> None:
+    plan = submitted_plan(tenant, recorded=False, commitments=1)
     commitment = plan.commitments.get()
-    response = client_for(people[who]).post(
+    response = world.client(who).post(
         f"/w/villa-example/plans/{plan.pk}/tracker/2026Q3/",
         {"commitment": commitment.pk, f"u{commitment.pk}-percent": "30", "intent": "submit"},
     )
@@ -238,12 +215,10 @@ def test_tracker_update_by_role(tenant: Tenant, people: dict[str, Any], who: str
 
 @time_machine.travel(REPORT_DAY, tick=False)
 @pytest.mark.parametrize("who", ROLES)
-def test_completing_and_withdrawing_by_role(
-    tenant: Tenant, people: dict[str, Any], who: str
-) -> None:
-    plan = submitted(tenant, commitments=2)
+def test_completing_and_withdrawing_by_role(tenant: Tenant, world: World, who: str) -> None:
+    plan = submitted_plan(tenant, recorded=False, commitments=2)
     first, second = plan.commitments.order_by("pk")
-    client = client_for(people[who])
+    client = world.client(who)
     base = f"/w/villa-example/plans/{plan.pk}/commitments"
     done = client.post(f"{base}/{first.pk}/complete/", {"completed_on": "2026-10-01"})
     asked = client.post(f"{base}/{second.pk}/withdraw/", {"reason": "The law changed."})
@@ -257,8 +232,8 @@ def test_completing_and_withdrawing_by_role(
 
 @time_machine.travel(DRAFT_DAY, tick=False)
 @pytest.mark.parametrize("who", ROLES)
-def test_requests_by_role(tenant: Tenant, people: dict[str, Any], who: str) -> None:
-    client = client_for(people[who])
+def test_requests_by_role(tenant: Tenant, world: World, who: str) -> None:
+    client = world.client(who)
     readers = {"poc", "officer", "stakeholder", "monitor", "staff"}
     assert client.get("/w/villa-example/requests/").status_code == (200 if who in readers else 404)
     response = client.post(

@@ -1,19 +1,14 @@
-"""Requests to the Support Unit and its decisions (DESIGN.md §2, §3.3), and assessments."""
+"""Requests to the Support Unit and its decisions (DESIGN.md §2, §3.3)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.files.base import ContentFile
 
 from action_plans.services import submit_plan
-from assessments.models import Assessment
-from assessments.services import publish_assessment, record_assessment
-from commitments.services import complete_commitment
 from members.models import (
     Decision,
     ExtensionRequest,
@@ -33,33 +28,14 @@ from members.services import (
     set_first_plan_deadline,
     withdraw_override,
 )
-from ogplocal.exceptions import ActionRefused
-from tests.conftest import Tenant
-from tests.factories import MonitoringBodyMemberFactory, ready_plan
+from tests.conftest import Tenant, World, refusal
+from tests.factories import ready_plan
 
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 6, 1)
 POC_ONLY = "Only the jurisdiction's Point of Contact may file this request."
 SUPPORT_UNIT_ONLY = "Only the OGP Support Unit may take this decision."
-
-
-def refusal(action: Callable[..., Any], **kwargs: Any) -> str:
-    with pytest.raises(ActionRefused) as caught:
-        action(**kwargs)
-    return caught.value.message
-
-
-def person(tenant: Tenant, role: str, staff: User, outsider: User, other: Tenant) -> User:
-    return {
-        "poc": tenant.poc,
-        "officer": tenant.officer,
-        "stakeholder": tenant.stakeholder,
-        "monitor": tenant.monitor,
-        "staff": staff,
-        "outsider": outsider,
-        "other_poc": other.poc,
-    }[role]
 
 
 def extension(tenant: Tenant, **kwargs: Any) -> ExtensionRequest:
@@ -158,19 +134,15 @@ def test_extension_date_after_today(tenant: Tenant) -> None:
 @pytest.mark.parametrize(
     "role", ["officer", "stakeholder", "monitor", "staff", "outsider", "other_poc"]
 )
-def test_only_the_poc_requests_an_extension(
-    tenant: Tenant, other_tenant: Tenant, staff: User, outsider: User, role: str
-) -> None:
-    actor = person(tenant, role, staff, outsider, other_tenant)
+def test_only_the_poc_requests_an_extension(tenant: Tenant, world: World, role: str) -> None:
+    actor = world.people[role]
     assert refusal(extension, tenant=tenant, actor=actor) == POC_ONLY
     assert not ExtensionRequest.objects.exists()
 
 
 @pytest.mark.parametrize("role", ["poc", "officer", "stakeholder", "monitor", "outsider"])
-def test_only_the_support_unit_decides(
-    tenant: Tenant, other_tenant: Tenant, staff: User, outsider: User, role: str
-) -> None:
-    actor = person(tenant, role, staff, outsider, other_tenant)
+def test_only_the_support_unit_decides(tenant: Tenant, world: World, role: str) -> None:
+    actor = world.people[role]
     request = extension(tenant)
     assert (
         refusal(
@@ -310,10 +282,8 @@ def test_pause_request_refusals(tenant: Tenant) -> None:
 @pytest.mark.parametrize(
     "role", ["officer", "stakeholder", "monitor", "staff", "outsider", "other_poc"]
 )
-def test_only_the_poc_requests_a_pause(
-    tenant: Tenant, other_tenant: Tenant, staff: User, outsider: User, role: str
-) -> None:
-    actor = person(tenant, role, staff, outsider, other_tenant)
+def test_only_the_poc_requests_a_pause(tenant: Tenant, world: World, role: str) -> None:
+    actor = world.people[role]
     assert (
         refusal(
             request_voluntary_inactivity,
@@ -396,142 +366,4 @@ def test_only_a_revoked_member_is_reinstated(tenant: Tenant, staff: User) -> Non
     assert (
         refusal(reinstate_member, reason="Again.", **kwargs)
         == "This member was already reinstated today."
-    )
-
-
-# --- assessments -------------------------------------------------------------------------------
-
-
-def submitted_plan(tenant: Tenant) -> Any:
-    plan = ready_plan(tenant.jurisdiction, commitments=2)
-    submit_plan(actor=tenant.poc, plan=plan, today=date(2026, 5, 20))
-    return plan
-
-
-def test_monitoring_body_records_and_support_unit_publishes(
-    tenant: Tenant, staff: User, django_capture_on_commit_callbacks: Any
-) -> None:
-    plan = submitted_plan(tenant)
-    assessment = record_assessment(
-        actor=tenant.monitor,
-        plan=plan,
-        kind="inception",
-        report=ContentFile(b"%PDF-1.4", name="inception.pdf"),
-        findings={"forum": True, "regularity": False},
-        today=date(2026, 7, 1),
-    )
-    assert (assessment.submitted_on, assessment.monitoring_body, assessment.published) == (
-        date(2026, 7, 1),
-        plan.monitoring_body,
-        False,
-    )
-    assert assessment.history.first().history_user == tenant.monitor
-    assert (
-        refusal(record_assessment, actor=tenant.monitor, plan=plan, kind="inception")
-        == "This plan already has its inception assessment."
-    )
-    assert (
-        refusal(publish_assessment, actor=tenant.poc, assessment=assessment)
-        == "Only the OGP Support Unit may publish an assessment."
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        publish_assessment(actor=staff, assessment=assessment, today=date(2026, 7, 2))
-    assessment.refresh_from_db()
-    assert (assessment.published, assessment.published_on, assessment.reviewed_by) == (
-        True,
-        date(2026, 7, 2),
-        staff,
-    )
-    assert mail.outbox[-1].to == [tenant.poc.email]
-    assert (
-        refusal(publish_assessment, actor=staff, assessment=assessment)
-        == "This assessment was already published on 2026-07-02."
-    )
-
-
-def test_end_of_commitment_needs_a_completed_commitment(tenant: Tenant) -> None:
-    plan = submitted_plan(tenant)
-    commitment = plan.commitments.first()
-    kwargs = {
-        "actor": tenant.monitor,
-        "plan": plan,
-        "kind": "end_of_commitment",
-        "today": date(2026, 9, 1),
-    }
-    assert (
-        refusal(record_assessment, **kwargs)
-        == "Choose the commitment of this plan that is assessed."
-    )
-    assert (
-        refusal(record_assessment, commitment=commitment, **kwargs)
-        == f"“{commitment.title}” is not completed; it is assessed once it is."
-    )
-    complete_commitment(
-        actor=tenant.poc,
-        commitment=commitment,
-        completed_on=date(2026, 8, 1),
-        today=date(2026, 8, 1),
-    )
-    commitment.refresh_from_db()
-    assessment = record_assessment(commitment=commitment, **kwargs)
-    assert assessment.commitment == commitment
-    assert (
-        refusal(record_assessment, commitment=commitment, **kwargs)
-        == f"“{commitment.title}” already has its end-of-commitment assessment."
-    )
-
-
-def test_assessment_refusals(tenant: Tenant) -> None:
-    draft = ready_plan(tenant.jurisdiction)
-    assert (
-        refusal(record_assessment, actor=tenant.monitor, plan=draft, kind="inception")
-        == "Only a submitted plan is assessed."
-    )
-    plan = submitted_plan(tenant)
-    assert (
-        refusal(
-            record_assessment,
-            actor=tenant.monitor,
-            plan=plan,
-            kind="final_learning_exercise",
-            report=ContentFile(b"x", name="report.exe"),
-        )
-        # issue 5: judged by content (ogplocal.uploads), not by the name
-    ).endswith("Accepted here: PDF, DOCX or ODT.")
-    assert (
-        refusal(
-            record_assessment,
-            actor=tenant.monitor,
-            plan=plan,
-            kind="inception",
-            findings={"forum": "yes"},
-        )
-        == "Inception findings say, for each minimum requirement, met or not met."
-    )
-
-
-@pytest.mark.parametrize(
-    "role", ["poc", "officer", "stakeholder", "staff", "outsider", "other_monitor"]
-)
-def test_only_the_selected_monitoring_body_assesses(
-    tenant: Tenant, other_tenant: Tenant, staff: User, outsider: User, role: str
-) -> None:
-    plan = submitted_plan(tenant)
-    actor = (
-        other_tenant.monitor
-        if role == "other_monitor"
-        else person(tenant, role, staff, outsider, other_tenant)
-    )
-    assert (
-        refusal(record_assessment, actor=actor, plan=plan, kind="inception")
-        == "Only the monitoring body selected by the plan's jurisdiction may upload assessments."
-    )
-    assert not Assessment.objects.exists()
-
-
-def test_a_member_of_an_unselected_body_does_not_assess(tenant: Tenant) -> None:
-    plan = submitted_plan(tenant)
-    stranger = MonitoringBodyMemberFactory().user
-    assert "Only the monitoring body selected" in refusal(
-        record_assessment, actor=stranger, plan=plan, kind="inception"
     )

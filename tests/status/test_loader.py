@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import pytest
 
 from members import rules
 from members.models import Jurisdiction
 from portal.status.loader import LOADER_QUERIES, load_facts
+from tests.conftest import count_queries
 from tests.factories import (
     ActionPlanFactory,
     AssessmentFactory,
@@ -44,16 +44,14 @@ def member_with_history(index: int) -> Jurisdiction:
 
 
 @pytest.mark.django_db
-def test_query_count_is_the_same_for_one_and_for_fifty_members(
-    django_assert_num_queries: Any,
-) -> None:
+def test_query_count_is_the_same_for_one_and_for_fifty_members() -> None:
     first = member_with_history(0)
-    with django_assert_num_queries(LOADER_QUERIES):
+    with count_queries(LOADER_QUERIES):
         facts = load_facts(Jurisdiction.objects.filter(pk=first.pk))
     assert len(facts) == 1
     for index in range(1, 50):
         member_with_history(index)
-    with django_assert_num_queries(LOADER_QUERIES):
+    with count_queries(LOADER_QUERIES):
         facts = load_facts()
     assert len(facts) == 50
     assert all(len(item.plans[0].commitments[0].updates) == 1 for item in facts.values())
@@ -143,8 +141,8 @@ def test_facts_map_every_record() -> None:
 
 
 @pytest.mark.django_db
-def test_no_members_no_queries(django_assert_num_queries: Any) -> None:
-    with django_assert_num_queries(0):
+def test_no_members_no_queries() -> None:
+    with count_queries(0):
         assert load_facts(Jurisdiction.objects.none()) == {}
-    with django_assert_num_queries(1):
+    with count_queries(1):
         assert load_facts(Jurisdiction.objects.filter(slug="nobody")) == {}

@@ -23,11 +23,12 @@ from django.db import transaction
 from members import notifications, rules, tasks
 from members.models import Jurisdiction, Notification, StatusChange, User
 from members.rules import Deadline, DeadlineKind
-from tests.conftest import Tenant, make_tenant
+from tests.conftest import Tenant, client_for, compose_services, make_tenant
 from tests.factories import (
     ActionPlanFactory,
     CommitmentFactory,
     ExtensionRequestFactory,
+    NotificationFactory,
     StaffFactory,
     TrackerUpdateFactory,
 )
@@ -462,11 +463,10 @@ def test_the_beat_schedule_runs_the_jobs_with_expiry() -> None:
 
 def test_the_compose_worker_consumes_every_queue() -> None:
     from ogplocal.celery import app
-    from tests.test_compose import SERVICES
 
     queues = {route["queue"] for route in app.conf.task_routes.values()}
     queues.add(app.conf.task_default_queue)
-    command = SERVICES["worker"]["command"]
+    command = compose_services()["worker"]["command"]
     consumed = set(command.split("-Q", 1)[1].split()[0].split(","))
     assert queues <= consumed
 
@@ -475,9 +475,6 @@ def test_the_compose_worker_consumes_every_queue() -> None:
 
 
 def test_people_see_their_own_notifications_only(tenant: Tenant, other_tenant: Tenant) -> None:
-    from tests.conftest import client_for
-    from tests.factories import NotificationFactory
-
     mine = NotificationFactory(recipient=tenant.poc, jurisdiction=tenant.jurisdiction)
     NotificationFactory(
         recipient=other_tenant.poc, jurisdiction=other_tenant.jurisdiction, subject="Not yours"

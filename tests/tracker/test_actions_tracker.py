@@ -3,40 +3,28 @@ deadline and frozen after it (DESIGN.md §3.1, §3.2)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
 
-from action_plans.services import submit_plan
 from commitments.models import Commitment
-from members.models import User
 from ogplocal.exceptions import ActionRefused
-from tests.conftest import Tenant
-from tests.factories import MilestoneFactory, ready_plan
+from tests.conftest import Tenant, World, count_queries, refusal
+from tests.factories import MilestoneFactory, ready_plan, submitted_plan
 from tracker.models import TrackerUpdate
 from tracker.services import correct_tracker_update, record_tracker_update
 
 pytestmark = pytest.mark.django_db
 
-SUBMITTED = date(2026, 5, 20)
 IN_Q3 = date(2026, 8, 15)
 Q3_DEADLINE = date(2026, 10, 31)
 NOT_REPORTER = "Only the plan's Point of Contact or government officers may record tracker updates."
 
 
-def refusal(action: Callable[..., Any], **kwargs: Any) -> str:
-    with pytest.raises(ActionRefused) as caught:
-        action(**kwargs)
-    return caught.value.message
-
-
 def commitment_of_submitted_plan(tenant: Tenant) -> Commitment:
     """Runs 2026-07-01 to 2027-06-30 in a plan submitted 2026-05-20."""
-    plan = ready_plan(tenant.jurisdiction, commitments=1)
-    submit_plan(actor=tenant.poc, plan=plan, today=SUBMITTED)
-    return plan.commitments.get()
+    return submitted_plan(tenant, commitments=1).commitments.get()
 
 
 def record(tenant: Tenant, commitment: Commitment, **kwargs: Any) -> TrackerUpdate:
@@ -200,16 +188,8 @@ def test_milestone_states_are_the_commitments(tenant: Tenant) -> None:
 
 
 @pytest.mark.parametrize("role", ["stakeholder", "monitor", "staff", "outsider", "other_poc"])
-def test_others_do_not_record_or_correct(
-    tenant: Tenant, other_tenant: Tenant, staff: User, outsider: User, role: str
-) -> None:
-    actor = {
-        "stakeholder": tenant.stakeholder,
-        "monitor": tenant.monitor,
-        "staff": staff,
-        "outsider": outsider,
-        "other_poc": other_tenant.poc,
-    }[role]
+def test_others_do_not_record_or_correct(tenant: Tenant, world: World, role: str) -> None:
+    actor = world.people[role]
     commitment = commitment_of_submitted_plan(tenant)
     assert refusal(record, tenant=tenant, commitment=commitment, actor=actor) == NOT_REPORTER
     update = record(tenant, commitment)
@@ -221,18 +201,18 @@ def test_others_do_not_record_or_correct(
     assert (update.percent, TrackerUpdate.objects.count()) == (20, 1)
 
 
-def test_record_tracker_update_query_count(tenant: Tenant, django_assert_num_queries: Any) -> None:
+def test_record_tracker_update_query_count(tenant: Tenant) -> None:
     """Pinned: lock and read the commitment with its plan, look for the quarter's update, insert
     it and its history row (4 queries), inside 2 savepoints (4 more)."""
     commitment = commitment_of_submitted_plan(tenant)
-    with django_assert_num_queries(8):
+    with count_queries(8):
         record(tenant, commitment, submit=True)
 
 
-def test_correct_tracker_update_query_count(tenant: Tenant, django_assert_num_queries: Any) -> None:
+def test_correct_tracker_update_query_count(tenant: Tenant) -> None:
     commitment = commitment_of_submitted_plan(tenant)
     update = record(tenant, commitment)
-    with django_assert_num_queries(5):
+    with count_queries(5):
         correct_tracker_update(
             actor=tenant.poc, update=update, percent=40, submit=True, today=IN_Q3
         )

@@ -1,30 +1,36 @@
-"""Uploads of the jurisdiction workspace (issue 4 §4 and §5, issue 5 §3): tracker evidence files,
-meeting minutes and letters of support, all through the one validation of `ogplocal.uploads`.
+"""Tracker evidence files uploaded in the jurisdiction workspace (issue 4 §4 and §5, issue 5 §3),
+through the one validation of `ogplocal.uploads`.
 
-Each is accepted by content, refused by content or size with nothing stored, downloaded as an
-attachment with `nosniff`, and reached by the right roles only; evidence never reaches the public.
+Each is accepted by content, refused by content or size with nothing stored, capped, downloaded as
+an attachment with `nosniff`, and reached by the right roles only; evidence never reaches the
+public. Meeting minutes and letters of support: tests/plans/test_plan_uploads.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
-from django.test import override_settings
 
-from action_plans.models import ActionPlan, LetterOfSupport, Meeting
-from action_plans.services import record_letter_of_support, record_meeting
+from action_plans.models import ActionPlan
 from commitments.models import Commitment
-from members.models import User
 from ogplocal.exceptions import ActionRefused
 from ogplocal.records import HardDeleteRefused
 from portal.exchange.opendata import DATASETS
-from tests.conftest import Tenant, client_for
-from tests.factories import MINIMAL_PDF, docx_bytes, ready_plan, upload
+from tests.conftest import Tenant, World, assert_attachment, client_for, stored
+from tests.factories import (
+    EXE_BYTES,
+    HTML_BYTES,
+    MINIMAL_PDF,
+    PNG_BYTES,
+    TOO_LARGE,
+    docx_bytes,
+    submitted_plan,
+    upload,
+)
 from tracker.models import MAX_EVIDENCE_FILES, EvidenceFile, TrackerUpdate
 from tracker.services import (
     correct_tracker_update,
@@ -35,58 +41,12 @@ from tracker.services import (
 
 REPORT_DAY = datetime(2026, 10, 15, 15, 0, tzinfo=UTC)  # 2026Q3 open until 2026-10-31
 FROZEN_DAY = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
-PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32
-HTML_BYTES = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
-EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
-TOO_LARGE = MINIMAL_PDF + b"0" * (20 * 1024 * 1024)
 
 ROLES = ["poc", "officer", "stakeholder", "monitor", "staff", "outsider", "other_poc", "anonymous"]
 EDITORS = {"poc", "officer"}
 # Who reads private data of a submitted plan (DESIGN.md §1): the team, the selected monitoring
 # body, the Support Unit. Anonymous people are sent to sign in; everybody else gets 404.
 READERS = {"poc", "officer", "stakeholder", "monitor", "staff"}
-
-
-@pytest.fixture
-def media(tmp_path: Path) -> Iterator[Path]:
-    """A fresh, empty MEDIA_ROOT for the default storage."""
-    root = tmp_path / "media"
-    root.mkdir()
-    storages = {
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": root, "base_url": None},
-        },
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    with override_settings(MEDIA_ROOT=root, STORAGES=storages):
-        yield root
-
-
-def stored(root: Path) -> list[Path]:
-    return [path for path in root.rglob("*") if path.is_file()]
-
-
-@pytest.fixture
-def people(tenant: Tenant, other_tenant: Tenant, staff: User, outsider: User) -> dict[str, Any]:
-    return {
-        "poc": tenant.poc,
-        "officer": tenant.officer,
-        "stakeholder": tenant.stakeholder,
-        "monitor": tenant.monitor,
-        "staff": staff,
-        "outsider": outsider,
-        "other_poc": other_tenant.poc,
-        "anonymous": None,
-    }
-
-
-def submitted(tenant: Tenant, commitments: int = 1) -> ActionPlan:
-    plan = ready_plan(tenant.jurisdiction, commitments=commitments)
-    plan.submitted_on = date(2026, 5, 20)
-    plan.save()
-    Commitment.objects.filter(plan=plan).update(added_on=date(2026, 5, 20))
-    return plan
 
 
 def quarter_path(plan: ActionPlan) -> str:
@@ -106,15 +66,6 @@ def tracker_post(commitment: Commitment, *files: Any, intent: str = "draft") -> 
     }
 
 
-def assert_attachment(response: Any, content: bytes, content_type: str, extension: str) -> None:
-    assert response.status_code == 200
-    assert response["Content-Disposition"].startswith("attachment;")
-    assert response["Content-Disposition"].rstrip('"').endswith(extension)
-    assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Type"] == content_type
-    assert b"".join(response.streaming_content) == content
-
-
 def evidence(tenant: Tenant, plan: ActionPlan, *files: Any) -> TrackerUpdate:
     return save_tracker_update(
         actor=tenant.poc,
@@ -130,7 +81,7 @@ def evidence(tenant: Tenant, plan: ActionPlan, *files: Any) -> TrackerUpdate:
 
 @time_machine.travel(REPORT_DAY, tick=False)
 def test_evidence_files_are_stored_listed_and_downloaded(tenant: Tenant, media: Path) -> None:
-    plan = submitted(tenant)
+    plan = submitted_plan(tenant, recorded=False, commitments=1)
     commitment = plan.commitments.get()
     client = client_for(tenant.poc)
     files = [
@@ -177,7 +128,7 @@ def test_evidence_files_are_stored_listed_and_downloaded(tenant: Tenant, media: 
 def test_evidence_refused_by_content_leaves_nothing(
     tenant: Tenant, media: Path, name: str, content: bytes, declared: str
 ) -> None:
-    plan = submitted(tenant)
+    plan = submitted_plan(tenant, recorded=False, commitments=1)
     commitment = plan.commitments.get()
     client = client_for(tenant.poc)
     good = upload("decree.pdf", MINIMAL_PDF)
@@ -201,7 +152,7 @@ def test_evidence_refused_by_content_leaves_nothing(
 
 @time_machine.travel(REPORT_DAY, tick=False)
 def test_evidence_too_large_is_refused_with_nothing_stored(tenant: Tenant, media: Path) -> None:
-    plan = submitted(tenant)
+    plan = submitted_plan(tenant, recorded=False, commitments=1)
     with pytest.raises(ActionRefused) as refused:
         evidence(tenant, plan, upload("big.pdf", TOO_LARGE))
     assert "20 MB" in refused.value.message
@@ -217,7 +168,7 @@ def test_evidence_too_large_is_refused_with_nothing_stored(tenant: Tenant, media
 
 @time_machine.travel(REPORT_DAY, tick=False)
 def test_a_sixth_evidence_file_is_refused(tenant: Tenant, media: Path) -> None:
-    plan = submitted(tenant)
+    plan = submitted_plan(tenant, recorded=False, commitments=1)
     commitment = plan.commitments.get()
     five = [upload(f"part{n}.pdf", MINIMAL_PDF) for n in range(MAX_EVIDENCE_FILES)]
     update = evidence(tenant, plan, *five)
@@ -242,7 +193,7 @@ def test_a_sixth_evidence_file_is_refused(tenant: Tenant, media: Path) -> None:
 
 @time_machine.travel(REPORT_DAY, tick=False)
 def test_six_files_at_once_are_refused(tenant: Tenant, media: Path) -> None:
-    plan = submitted(tenant)
+    plan = submitted_plan(tenant, recorded=False, commitments=1)
     six = [upload(f"part{n}.pdf", MINIMAL_PDF) for n in range(6)]
     response = client_for(tenant.poc).post(
         quarter_path(plan), tracker_post(plan.commitments.get(), *six)
@@ -261,7 +212,7 @@ def test_six_files_at_once_are_refused(tenant: Tenant, media: Path) -> None:
 
 
 def test_evidence_after_the_deadline_is_refused(tenant: Tenant, media: Path) -> None:
-    plan = submitted(tenant)
+    plan = submitted_plan(tenant, recorded=False, commitments=1)
     with time_machine.travel(REPORT_DAY, tick=False):
         update = evidence(tenant, plan)
     with time_machine.travel(FROZEN_DAY, tick=False):
@@ -285,7 +236,7 @@ def test_evidence_after_the_deadline_is_refused(tenant: Tenant, media: Path) -> 
 
 @time_machine.travel(REPORT_DAY, tick=False)
 def test_removing_evidence_from_a_draft_keeps_the_row(tenant: Tenant, media: Path) -> None:
-    plan = submitted(tenant)
+    plan = submitted_plan(tenant, recorded=False, commitments=1)
     update = evidence(tenant, plan)
     row = EvidenceFile.objects.get()
     client = client_for(tenant.officer)
@@ -314,11 +265,9 @@ def test_removing_evidence_from_a_draft_keeps_the_row(tenant: Tenant, media: Pat
 
 @time_machine.travel(REPORT_DAY, tick=False)
 @pytest.mark.parametrize("who", ROLES)
-def test_evidence_upload_by_every_role(
-    tenant: Tenant, people: dict[str, Any], media: Path, who: str
-) -> None:
-    plan = submitted(tenant)
-    response = client_for(people[who]).post(
+def test_evidence_upload_by_every_role(tenant: Tenant, world: World, media: Path, who: str) -> None:
+    plan = submitted_plan(tenant, recorded=False, commitments=1)
+    response = world.client(who).post(
         quarter_path(plan),
         tracker_post(plan.commitments.get(), upload("decree.pdf", MINIMAL_PDF)),
     )
@@ -333,10 +282,10 @@ def test_evidence_upload_by_every_role(
             assert response["Location"].startswith("/accounts/login/")
         assert not EvidenceFile.objects.exists()
         assert stored(media) == []
-    if people[who] is not None and who not in EDITORS:
+    if world.people[who] is not None and who not in EDITORS:
         with pytest.raises(ActionRefused):
             save_tracker_update(
-                actor=people[who],
+                actor=world.people[who],
                 commitment=plan.commitments.get(),
                 quarter="2026Q3",
                 percent=10,
@@ -348,13 +297,13 @@ def test_evidence_upload_by_every_role(
 @time_machine.travel(REPORT_DAY, tick=False)
 @pytest.mark.parametrize("who", ROLES)
 def test_evidence_download_by_every_role(
-    tenant: Tenant, people: dict[str, Any], media: Path, who: str
+    tenant: Tenant, world: World, media: Path, who: str
 ) -> None:
-    plan = submitted(tenant)
+    plan = submitted_plan(tenant, recorded=False, commitments=1)
     evidence(tenant, plan)
     row = EvidenceFile.objects.get()
     path = f"/w/villa-example/plans/{plan.pk}/tracker/evidence/{row.pk}/"
-    response = client_for(people[who]).get(path)
+    response = world.client(who).get(path)
     if who in READERS:
         assert_attachment(response, MINIMAL_PDF, "application/pdf", ".pdf")
     elif who == "anonymous":
@@ -363,7 +312,7 @@ def test_evidence_download_by_every_role(
     else:
         assert response.status_code == 404
     # A missing file answers as a forbidden one does.
-    missing = client_for(people[who]).get(
+    missing = world.client(who).get(
         f"/w/villa-example/plans/{plan.pk}/tracker/evidence/{row.pk + 100}/"
     )
     assert missing.status_code == (302 if who == "anonymous" else 404)
@@ -373,7 +322,7 @@ def test_evidence_download_by_every_role(
 def test_evidence_of_another_plan_url_is_404(
     tenant: Tenant, other_tenant: Tenant, media: Path
 ) -> None:
-    plan = submitted(tenant)
+    plan = submitted_plan(tenant, recorded=False, commitments=1)
     evidence(tenant, plan)
     row = EvidenceFile.objects.get()
     # The other jurisdiction's POC under their own slug, and the right person under a wrong plan.
@@ -385,7 +334,7 @@ def test_evidence_of_another_plan_url_is_404(
 
 @time_machine.travel(REPORT_DAY, tick=False)
 def test_monitoring_body_sees_no_evidence_of_a_draft_plan(tenant: Tenant, media: Path) -> None:
-    plan = submitted(tenant)
+    plan = submitted_plan(tenant, recorded=False, commitments=1)
     evidence(tenant, plan)
     ActionPlan.objects.filter(pk=plan.pk).update(submitted_on=None)
     row = EvidenceFile.objects.get()
@@ -397,7 +346,7 @@ def test_monitoring_body_sees_no_evidence_of_a_draft_plan(tenant: Tenant, media:
 
 @time_machine.travel(REPORT_DAY, tick=False)
 def test_evidence_never_reaches_the_public(tenant: Tenant, media: Path) -> None:
-    plan = submitted(tenant)
+    plan = submitted_plan(tenant, recorded=False, commitments=1)
     update = evidence(tenant, plan, upload("secret-evidence.pdf", MINIMAL_PDF))
     correct_tracker_update(actor=tenant.poc, update=update, submit=True)
     row = EvidenceFile.objects.get()
@@ -417,256 +366,3 @@ def test_evidence_never_reaches_the_public(tenant: Tenant, media: Path) -> None:
             assert "secret-evidence" not in body
             assert str(row.file.name) not in body
             assert "tracker/" not in body
-
-
-# --- Meeting minutes -------------------------------------------------------------------------
-
-
-def meeting_post(held_on: str, file: Any = None) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "held_on": held_on,
-        "kind": "implementation",
-        "government_participants": "3",
-        "non_governmental_participants": "4",
-        "minutes": "",
-    }
-    if file is not None:
-        data["minutes_file"] = file
-    return data
-
-
-@time_machine.travel(REPORT_DAY, tick=False)
-def test_minutes_file_is_stored_and_downloaded(tenant: Tenant, media: Path) -> None:
-    plan = submitted(tenant)
-    client = client_for(tenant.poc)
-    path = f"/w/villa-example/plans/{plan.pk}/meetings/"
-    assert 'enctype="multipart/form-data"' in client.get(path).content.decode()
-    response = client.post(path, meeting_post("2026-09-01", upload("minutes.docx", docx_bytes())))
-    assert response.status_code == 302
-    meeting = Meeting.objects.get(held_on=date(2026, 9, 1))
-    assert str(meeting.minutes_file.name).startswith("minutes/")
-    assert len(stored(media)) == 1
-    link = f"/w/villa-example/plans/{plan.pk}/meetings/{meeting.pk}/minutes/"
-    assert link in client.get(path).content.decode()
-    assert_attachment(
-        client.get(link),
-        docx_bytes(),
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ".docx",
-    )
-    # A meeting without a file has nothing to download.
-    other = Meeting.objects.exclude(pk=meeting.pk).first()
-    assert other is not None
-    assert (
-        client.get(f"/w/villa-example/plans/{plan.pk}/meetings/{other.pk}/minutes/").status_code
-        == 404
-    )
-
-
-@time_machine.travel(REPORT_DAY, tick=False)
-@pytest.mark.parametrize(
-    ("name", "content"),
-    [("minutes.pdf", HTML_BYTES), ("minutes.png", PNG_BYTES), ("big.pdf", TOO_LARGE)],
-)
-def test_minutes_file_refused_leaves_nothing(
-    tenant: Tenant, media: Path, name: str, content: bytes
-) -> None:
-    plan = submitted(tenant)
-    before = Meeting.objects.count()
-    response = client_for(tenant.poc).post(
-        f"/w/villa-example/plans/{plan.pk}/meetings/",
-        meeting_post("2026-09-01", upload(name, content)),
-    )
-    assert response.status_code == 400
-    with pytest.raises(ActionRefused) as refused:
-        record_meeting(
-            actor=tenant.poc,
-            plan=plan,
-            held_on=date(2026, 9, 1),
-            kind="implementation",
-            government_participants=1,
-            non_governmental_participants=1,
-            minutes_file=upload(name, content),
-        )
-    assert refused.value.field == "minutes_file"
-    assert Meeting.objects.count() == before
-    assert stored(media) == []
-
-
-@time_machine.travel(REPORT_DAY, tick=False)
-def test_minutes_refused_by_a_business_rule_leave_no_bytes(tenant: Tenant, media: Path) -> None:
-    plan = submitted(tenant)
-    with pytest.raises(ActionRefused):
-        record_meeting(
-            actor=tenant.poc,
-            plan=plan,
-            held_on=date(2027, 1, 1),  # in the future
-            kind="implementation",
-            government_participants=1,
-            non_governmental_participants=1,
-            minutes_file=upload("minutes.pdf", MINIMAL_PDF),
-        )
-    assert stored(media) == []
-
-
-@time_machine.travel(REPORT_DAY, tick=False)
-@pytest.mark.parametrize("who", ROLES)
-def test_minutes_upload_and_download_by_every_role(
-    tenant: Tenant, people: dict[str, Any], media: Path, who: str
-) -> None:
-    plan = submitted(tenant)
-    path = f"/w/villa-example/plans/{plan.pk}/meetings/"
-    client = client_for(people[who])
-    response = client.post(path, meeting_post("2026-09-01", upload("minutes.pdf", MINIMAL_PDF)))
-    if who in EDITORS:
-        assert response.status_code == 302
-        assert len(stored(media)) == 1
-    else:
-        assert response.status_code == (302 if who == "anonymous" else 404)
-        assert stored(media) == []
-    meeting = record_meeting(
-        actor=tenant.poc,
-        plan=plan,
-        held_on=date(2026, 9, 2),
-        kind="implementation",
-        government_participants=1,
-        non_governmental_participants=1,
-        minutes_file=upload("minutes.pdf", MINIMAL_PDF),
-    )
-    download = client.get(f"{path}{meeting.pk}/minutes/")
-    if who in READERS:
-        assert_attachment(download, MINIMAL_PDF, "application/pdf", ".pdf")
-    else:
-        assert download.status_code == (302 if who == "anonymous" else 404)
-
-
-# --- Letters of support ------------------------------------------------------------------------
-
-
-@time_machine.travel(REPORT_DAY, tick=False)
-def test_record_letter_of_support_accepts_documents(tenant: Tenant, media: Path) -> None:
-    plan = submitted(tenant)
-    letter = record_letter_of_support(
-        actor=tenant.poc,
-        jurisdiction=tenant.jurisdiction,
-        plan=plan,
-        file=upload("letter.pdf", MINIMAL_PDF),
-        signed_on=date(2026, 4, 1),
-    )
-    assert str(letter.file.name).startswith("letters/")
-    assert letter.uploaded_by == tenant.poc
-    assert letter.history.get().history_change_reason == "letter of support uploaded"
-    alone = record_letter_of_support(
-        actor=tenant.officer,
-        jurisdiction=tenant.jurisdiction,
-        file=upload("carta.docx", docx_bytes(), "application/msword"),
-    )
-    assert str(alone.file.name).endswith(".docx")
-    assert alone.plan is None
-    assert len(stored(media)) == 2
-
-
-@time_machine.travel(REPORT_DAY, tick=False)
-@pytest.mark.parametrize(
-    ("name", "content"),
-    [
-        ("letter.pdf", EXE_BYTES),
-        ("letter.pdf", HTML_BYTES),
-        ("letter.png", PNG_BYTES),  # a photo of the letter: not a document
-        ("letter.pdf", TOO_LARGE),
-        ("letter.pdf", b""),
-    ],
-)
-def test_record_letter_of_support_refuses_by_content(
-    tenant: Tenant, media: Path, name: str, content: bytes
-) -> None:
-    plan = submitted(tenant)
-    with pytest.raises(ActionRefused) as refused:
-        record_letter_of_support(
-            actor=tenant.poc,
-            jurisdiction=tenant.jurisdiction,
-            plan=plan,
-            file=upload(name, content),
-        )
-    assert refused.value.field == "file"
-    assert not LetterOfSupport.objects.exists()
-    assert stored(media) == []
-
-
-@time_machine.travel(REPORT_DAY, tick=False)
-def test_record_letter_of_support_refusals_leave_no_bytes(
-    tenant: Tenant, other_tenant: Tenant, media: Path
-) -> None:
-    plan = submitted(tenant)
-    other_plan = ready_plan(other_tenant.jurisdiction, commitments=1)
-    attempts: list[dict[str, Any]] = [
-        {"actor": tenant.stakeholder, "jurisdiction": tenant.jurisdiction, "plan": plan},
-        {"actor": tenant.monitor, "jurisdiction": tenant.jurisdiction, "plan": plan},
-        {"actor": other_tenant.poc, "jurisdiction": tenant.jurisdiction, "plan": plan},
-        {"actor": tenant.poc, "jurisdiction": tenant.jurisdiction, "plan": other_plan},
-        {
-            "actor": tenant.poc,
-            "jurisdiction": tenant.jurisdiction,
-            "plan": plan,
-            "signed_on": date(2027, 1, 1),
-        },
-    ]
-    for attempt in attempts:
-        with pytest.raises(ActionRefused):
-            record_letter_of_support(file=upload("letter.pdf", MINIMAL_PDF), **attempt)
-    assert not LetterOfSupport.objects.exists()
-    assert stored(media) == []
-
-
-@time_machine.travel(REPORT_DAY, tick=False)
-def test_letter_page_uploads_lists_and_downloads(tenant: Tenant, media: Path) -> None:
-    plan = submitted(tenant)
-    client = client_for(tenant.poc)
-    path = f"/w/villa-example/plans/{plan.pk}/letter/"
-    assert 'enctype="multipart/form-data"' in client.get(path).content.decode()
-    refused = client.post(
-        path, {"file": upload("letter.pdf", HTML_BYTES), "signed_on": "2026-04-01"}
-    )
-    assert refused.status_code == 400
-    assert "whatever its name says" in refused.content.decode()
-    assert 'value="2026-04-01"' in refused.content.decode()  # nothing typed is lost
-    assert stored(media) == []
-    response = client.post(
-        path, {"file": upload("letter.pdf", MINIMAL_PDF), "signed_on": "2026-04-01"}
-    )
-    assert response.status_code == 302
-    letter = LetterOfSupport.objects.get()
-    assert letter.signed_on == date(2026, 4, 1)
-    html = client.get(path).content.decode()
-    link = f"/w/villa-example/plans/{plan.pk}/letter/{letter.pk}/"
-    assert link in html
-    assert_attachment(client.get(link), MINIMAL_PDF, "application/pdf", ".pdf")
-
-
-@time_machine.travel(REPORT_DAY, tick=False)
-@pytest.mark.parametrize("who", ROLES)
-def test_letter_upload_and_download_by_every_role(
-    tenant: Tenant, people: dict[str, Any], media: Path, who: str
-) -> None:
-    plan = submitted(tenant)
-    path = f"/w/villa-example/plans/{plan.pk}/letter/"
-    client = client_for(people[who])
-    response = client.post(path, {"file": upload("letter.pdf", MINIMAL_PDF)})
-    if who in EDITORS:
-        assert response.status_code == 302
-        assert LetterOfSupport.objects.count() == 1
-    else:
-        assert response.status_code == (302 if who == "anonymous" else 404)
-        assert not LetterOfSupport.objects.exists()
-        assert stored(media) == []
-    letter = record_letter_of_support(
-        actor=tenant.poc,
-        jurisdiction=tenant.jurisdiction,
-        plan=plan,
-        file=upload("letter.pdf", MINIMAL_PDF),
-    )
-    download = client.get(f"{path}{letter.pk}/")
-    if who in READERS:
-        assert_attachment(download, MINIMAL_PDF, "application/pdf", ".pdf")
-    else:
-        assert download.status_code == (302 if who == "anonymous" else 404)
