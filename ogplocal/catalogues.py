@@ -5,9 +5,9 @@
 fills the English catalogue with msgstr = msgid, so "every message has a translation in each of the
 four catalogues" holds for English too. `scripts/i18n compile` writes the .mo files, which are
 committed so the portal runs on a machine without gettext. `scripts/i18n check` (and
-tests/test_catalogues.py) extracts the code's messages into a temporary directory and lists every
-message missing, untranslated or fuzzy in a catalogue, every catalogue msgfmt refuses and every .mo
-that is not the compilation of its .po.
+tests/i18n/test_catalogues.py) extracts the code's messages into a temporary directory and lists
+every message missing, untranslated or fuzzy in a catalogue, every catalogue msgfmt refuses and
+every .mo that is not the compilation of its .po.
 """
 
 from __future__ import annotations

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.text import slugify
 
 from action_plans.models import ActionPlan, Endorsement, Meeting
+from action_plans.services import submit_plan
 from assessments.models import Assessment
 from commitments.models import Commitment, Milestone
 from members.models import (
@@ -28,6 +32,9 @@ from members.models import (
 )
 from members.tenancy import Role
 from tracker.models import TrackerUpdate
+
+if TYPE_CHECKING:
+    from tests.conftest import Tenant
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -242,6 +249,30 @@ def ready_plan(
     return plan
 
 
+SUBMISSION_DAY = date(2026, 5, 20)
+
+
+def submitted_plan(
+    tenant: Tenant, *partners: Jurisdiction, commitments: int = 2, recorded: bool = True
+) -> ActionPlan:
+    """A ready plan of the tenant's jurisdiction (and `partners`), submitted on 2026-05-20 with
+    `commitments` commitments, all added that day.
+
+    Recorded (the default): the tenant's Point of Contact submits it through `submit_plan`, with
+    its history rows and its email to the Support Unit. recorded=False writes the two dates
+    directly, with neither.
+    """
+    plan = ready_plan(tenant.jurisdiction, *partners, commitments=commitments)
+    if recorded:
+        submit_plan(actor=tenant.poc, plan=plan, today=SUBMISSION_DAY)
+        plan.refresh_from_db()
+    else:
+        plan.submitted_on = SUBMISSION_DAY
+        plan.save()
+        Commitment.objects.filter(plan=plan).update(added_on=SUBMISSION_DAY)
+    return plan
+
+
 # --- Support Unit decisions (added for the loader and exchange tests) ----------------------------
 
 
@@ -322,6 +353,12 @@ MINIMAL_PDF = (
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
+# Refused by content: a PNG (tracker evidence only), an HTML page with a script, a Windows
+# executable; and a PDF over the 20 MB limit.
+PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32
+HTML_BYTES = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
+EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
+TOO_LARGE = MINIMAL_PDF + b"0" * (20 * 1024 * 1024)
 DOCX_CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -332,9 +369,6 @@ DOCX_CONTENT_TYPES = (
 
 
 def zip_bytes(members: dict[str, bytes | str], *, first_stored: str | None = None) -> bytes:
-    import io
-    import zipfile
-
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in members.items():
@@ -373,8 +407,6 @@ def odt_bytes(mimetype: str = "application/vnd.oasis.opendocument.text") -> byte
 
 def upload(name: str, content: bytes, content_type: str = "application/pdf") -> Any:
     """A file as a browser sends it; `content_type` is what it declares, never trusted."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 

@@ -1,4 +1,5 @@
-"""The settings of the Celery worker that the integration tests start (tests/test_jobs_worker.py).
+"""The settings of the Celery worker that the integration tests start
+(tests/platform/test_jobs_worker.py).
 
 The test settings, but tasks go through the broker (REDIS_URL) to a real worker process, the
 database is the test database the test names in DATABASE_URL, and email goes to the SMTP server of

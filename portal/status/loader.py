@@ -33,7 +33,7 @@ from tracker.models import TrackerUpdate
 __all__ = ["LOADER_QUERIES", "load_facts", "rules_ref", "split_rules_ref"]
 
 # The number of queries `load_facts` runs for one jurisdiction or for any number of them; the test
-# in tests/test_loader.py pins it.
+# in tests/status/test_loader.py pins it.
 LOADER_QUERIES = 12
 
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 import time_machine
 from playwright.sync_api import Page, expect
 
-from action_plans.services import submit_plan
 from assessments.models import Assessment
 from tests.browser.conftest import screenshot
 from tests.conftest import make_tenant
-from tests.factories import MINIMAL_PDF, PASSWORD, ready_plan
+from tests.factories import MINIMAL_PDF, PASSWORD, submitted_plan
 
 pytestmark = [
     pytest.mark.browser,
@@ -22,8 +19,7 @@ pytestmark = [
 
 def test_monitor_uploads_an_inception_assessment(live_server, page: Page, tmp_path) -> None:
     tenant = make_tenant("villa-example", "Villa Example")
-    plan = ready_plan(tenant.jurisdiction, commitments=2)
-    submit_plan(actor=tenant.poc, plan=plan, today=date(2026, 5, 20))
+    submitted_plan(tenant)
     with time_machine.travel("2026-08-01 15:00Z"):
         page.goto(live_server.url + "/accounts/login/")
         page.get_by_label("Email").fill(tenant.monitor.email)

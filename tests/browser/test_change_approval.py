@@ -11,8 +11,7 @@ from playwright.sync_api import Page, expect
 
 from commitments.models import ChangeProposal, Commitment, CommitmentChange
 from ogplocal.dates import local_today
-from tests.browser.conftest import screenshot
-from tests.browser.test_workspace_flow import sign_in, sign_out
+from tests.browser.conftest import screenshot, sign_in, sign_out
 from tests.conftest import Tenant
 from tests.factories import ready_plan
 

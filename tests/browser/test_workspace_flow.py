@@ -11,26 +11,14 @@ from playwright.sync_api import Page, expect
 
 from action_plans.models import ActionPlan
 from ogplocal.dates import local_today, quarter_of
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in, sign_out
 from tests.conftest import Tenant
-from tests.factories import PASSWORD
 from tracker.models import TrackerUpdate
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
 
 
 def add_commitment(page: Page, ref: str, title: str, starts: date, ends: date) -> None:
