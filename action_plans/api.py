@@ -80,7 +80,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
     @extend_schema(request=None, responses={200: s.SubmissionSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
-        """Submit the plan (the Point of Contact): every rule of DESIGN.md §3.1 is checked."""
+        """Submit the plan (the Point of Contact): every rule of docs/rules.md §3.1 is checked."""
         plan = self.permitted(self.get_object(), Action.SUBMIT)
         submission = services.submit_plan(actor=self.actor, plan=plan)
         return Response(

@@ -1,5 +1,5 @@
 """The plan calendar drawing: server-rendered SVG, the same markup on the plan page, in the plan's
-PDF and on the public site (DESIGN.md §4 "Charts ... are server-rendered SVG").
+PDF and on the public site (docs/architecture.md "Charts ... are server-rendered SVG").
 
 It draws what the handbook's Figure 1 (Local Action Plan Cycle and Calendar) draws, for one plan:
 the plan period, each commitment's implementation bar, the assessment and tracker deadlines with
@@ -102,7 +102,7 @@ COLOURS = {
     "projected": "#ffffff",
     "today": "#b3261e",
 }
-# Words of the drawing, in the reader's language; dates through Django's formats (DESIGN.md §3.1:
+# Words of the drawing, in the reader's language; dates through Django's formats (docs/rules.md §3.1:
 # the screens are translatable, the plan's own texts stay as written).
 MARK_WORDS = {
     MarkState.DONE: pgettext_lazy("calendar mark", "done"),

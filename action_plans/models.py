@@ -17,7 +17,7 @@ class ActionPlanQuerySet(SubmittedQuerySet):
     jurisdiction_path = "jurisdictions"
 
     def public_filter(self) -> Q:
-        # Submitted plans are public; drafts are the jurisdiction's own (DESIGN.md §1).
+        # Submitted plans are public; drafts are the jurisdiction's own (docs/roles.md §1).
         return Q(submitted_on__isnull=False)
 
     def monitoring_body_filter(self) -> Q:
@@ -25,7 +25,7 @@ class ActionPlanQuerySet(SubmittedQuerySet):
 
 
 class ActionPlan(SubmittedRecord):
-    """A plan of one jurisdiction, or a joint plan of several (DESIGN.md §2, §3.1)."""
+    """A plan of one jurisdiction, or a joint plan of several (docs/rules.md §2, §3.1)."""
 
     class Review(models.TextChoices):
         NONE = "", _("not reviewed")
@@ -145,7 +145,7 @@ class Meeting(SubmittedRecord):
     class Meta:
         ordering = ("plan", "held_on")
         constraints = [
-            # The import's key for a meeting (DESIGN.md §5).
+            # The import's key for a meeting (docs/exchange.md §5).
             models.UniqueConstraint(
                 fields=("plan", "held_on", "kind"),
                 name="%(app_label)s_%(class)s_one_per_day_and_kind",
@@ -197,7 +197,7 @@ class Endorsement(SubmittedRecord):
 
 class LetterOfSupportQuerySet(SubmittedQuerySet):
     """A letter uploaded with a draft plan is part of that draft: the selected monitoring body
-    reads it once the plan is submitted, as the plan itself (DESIGN.md §1); a letter of the
+    reads it once the plan is submitted, as the plan itself (docs/roles.md §1); a letter of the
     jurisdiction alone (no plan) it reads at once."""
 
     def monitoring_body_filter(self) -> Q:

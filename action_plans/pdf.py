@@ -30,7 +30,7 @@ def render_plan_pdf(
     return plan_document(html).write_pdf()  # type: ignore[no-any-return]
 
 
-# The PDF's stylesheet is a file, not a <style> in the template (DESIGN.md §4).
+# The PDF's stylesheet is a file, not a <style> in the template (docs/architecture.md).
 STYLESHEET = "static/css/plan-pdf.css"
 
 

@@ -1,4 +1,4 @@
-"""The checks of DESIGN.md §3.1 that the business actions and the import share.
+"""The checks of docs/rules.md §3.1 that the business actions and the import share.
 
 Pure functions over anything shaped like a meeting, an endorsement or a commitment (model instances
 and the import's records alike), so a rule is written once.
@@ -110,7 +110,7 @@ def missing_requirements(requirements: Sequence[Requirement]) -> list[Requiremen
 
 
 # §3.1 "Period": the rules' problem codes in words (members.rules.plan_period_problems). The
-# exchange import writes them in English (DESIGN.md §5); every other page in the reader's language.
+# exchange import writes them in English (docs/exchange.md §5); every other page in the reader's language.
 PERIOD_PROBLEMS: dict[PeriodProblemCode, Promise] = {
     PeriodProblemCode.ENDS_BEFORE_START: _l("the plan ends before it starts"),
     PeriodProblemCode.STARTS_BEFORE_JOINING: _l("the plan starts before the jurisdiction joined"),

@@ -1,4 +1,4 @@
-"""Business actions on action plans (DESIGN.md §1, §3.1): one keyword-only function each.
+"""Business actions on action plans (docs/roles.md §1, §3.1): one keyword-only function each.
 
 Every action finds its plan through `ActionPlan.objects.restrict(actor, action)`; a plan the
 actor may not act on, or that does not exist, gets the same neutral refusal.

@@ -1,4 +1,4 @@
-"""The monitoring body's three kinds of assessment (DESIGN.md §2, §3.2)."""
+"""The monitoring body's three kinds of assessment (docs/rules.md §2, §3.2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Business actions on assessments (DESIGN.md §1, §2, §3.2)."""
+"""Business actions on assessments (docs/roles.md §1, §2, §3.2)."""
 
 from __future__ import annotations
 

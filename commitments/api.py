@@ -59,7 +59,7 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
 
     @extend_schema(request=s.CommitmentAmendSerializer, responses={200: s.CommitmentSerializer})
     def partial_update(self, request: Request, pk: str) -> Response:
-        """Amend a commitment (within the change window of DESIGN.md §3.1)."""
+        """Amend a commitment (within the change window of docs/rules.md §3.1)."""
         commitment = self.permitted(self.get_object(), Action.EDIT)
         values = valid(s.CommitmentAmendSerializer, request)
         commitment = changes.amend_commitment(

@@ -1,4 +1,4 @@
-"""Changing a commitment's content (DESIGN.md §3.1 "Changes"): the change window, the approval
+"""Changing a commitment's content (docs/rules.md §3.1 "Changes"): the change window, the approval
 each change of a submitted plan's commitment records, amending a commitment, and changes proposed
 in the portal for a stakeholder of the jurisdiction to approve there.
 """

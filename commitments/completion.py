@@ -1,4 +1,4 @@
-"""Completing and withdrawing commitments (DESIGN.md §3.1 "Commitments"): a POC or officer
+"""Completing and withdrawing commitments (docs/rules.md §3.1 "Commitments"): a POC or officer
 records a completion; the POC asks for a withdrawal, which the Support Unit decides (a withdrawn
 commitment frees its slot from the day of approval)."""
 

@@ -1,4 +1,4 @@
-"""The content of a commitment (DESIGN.md §3.1 "Changes"): the one value every commitment action
+"""The content of a commitment (docs/rules.md §3.1 "Changes"): the one value every commitment action
 takes (writing one, adding one to a submitted plan, amending one, proposing a change, applying an
 approved one), and the checks of that content they share.
 """

@@ -1,7 +1,7 @@
-"""The policy-area taxonomy the portal is seeded with (DESIGN.md §2).
+"""The policy-area taxonomy the portal is seeded with (docs/rules.md §2).
 
 The ten Open Gov Challenge areas first, then the other areas OGP tags local commitments with
-(../shared/data/ogp-local-commitments.csv), and `other`, which always exists.
+(data/ogp-local-commitments.csv), and `other`, which always exists.
 """
 
 from typing import Any

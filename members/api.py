@@ -25,7 +25,7 @@ from ogplocal.api.fields import valid
 class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
     """Requests to the Support Unit: read by the jurisdiction's people, filed by its POC."""
 
-    # Requests are never public: VIEW_PRIVATE, not VIEW (DESIGN.md §5 public export).
+    # Requests are never public: VIEW_PRIVATE, not VIEW (docs/exchange.md §5 public export).
     read_action = Action.VIEW_PRIVATE
 
     def narrow(self, queryset: QuerySet[Any]) -> QuerySet[Any]:

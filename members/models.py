@@ -1,4 +1,4 @@
-"""People, jurisdictions and who holds which role where (DESIGN.md §1 and §2)."""
+"""People, jurisdictions and who holds which role where (docs/roles.md §1 and §2)."""
 
 from __future__ import annotations
 
@@ -109,12 +109,12 @@ class JurisdictionQuerySet(RestrictedQuerySet):
     jurisdiction_path = ""
 
     def public_filter(self) -> Q:
-        # Every member's name, country and status are public (DESIGN.md §1, "public").
+        # Every member's name, country and status are public (docs/roles.md §1, "public").
         return EVERY_ROW
 
 
 class Status(models.TextChoices):
-    """A member's status (DESIGN.md §3.3); the values are those of `members.rules.Status`."""
+    """A member's status (docs/rules.md §3.3); the values are those of `members.rules.Status`."""
 
     ACTIVE = "active", _("active")
     INACTIVE = "inactive", _("inactive")
@@ -144,7 +144,7 @@ class Jurisdiction(models.Model):
         blank=True,
         help_text=_("Set by the Support Unit; joined + 4 months when empty."),
     )
-    # The status is a cache of the rules (DESIGN.md §3.3 "Determinism"), recomputed by the daily
+    # The status is a cache of the rules (docs/rules.md §3.3 "Determinism"), recomputed by the daily
     # job and by `evaluate_status --save`; StatusChange keeps its transitions.
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
@@ -200,7 +200,7 @@ class Term(models.Model):
 
 
 class Membership(models.Model):
-    """A person's role in one jurisdiction (DESIGN.md §1)."""
+    """A person's role in one jurisdiction (docs/roles.md §1)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -321,7 +321,7 @@ class Decision(models.TextChoices):
 class SupportUnitRequest(SubmittedRecord):
     """What extension and voluntary-inactivity requests share: who asked, when, and the decision.
 
-    A decision takes effect no earlier than the day it is made (DESIGN.md §2).
+    A decision takes effect no earlier than the day it is made (docs/rules.md §2).
     """
 
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
@@ -347,7 +347,7 @@ class SupportUnitRequest(SubmittedRecord):
 
 
 class ExtensionRequest(SupportUnitRequest):
-    """A request to move the first-plan deadline (DESIGN.md §3.3 `first_plan_overdue`)."""
+    """A request to move the first-plan deadline (docs/rules.md §3.3 `first_plan_overdue`)."""
 
     jurisdiction = models.ForeignKey(
         Jurisdiction, on_delete=models.PROTECT, related_name="extension_requests"
@@ -505,7 +505,7 @@ class StatusChange(models.Model):
 
 class Notification(models.Model):
     """One email to one address, decided once and sent once: the portal's outbox (issue 7; issue
-    17 item 2; DESIGN.md §3.2, §3.3 and §6). Every email the portal sends is a row.
+    17 item 2; docs/rules.md §3.2, §3.3 and §6). Every email the portal sends is a row.
 
     The row is written in the same transaction as the decision to send (the reminder sweep, the
     stored status transition, a business action, an invitation, the sign-in library's password
@@ -516,7 +516,7 @@ class Notification(models.Model):
     key they always had (recipient, jurisdiction, deadline kind, ref, due date, reminder offset),
     so a second sweep adds nothing while a moved deadline (a new due date) gets reminders of its
     own; the jurisdiction is part of it because a plan's ref is unique only within its
-    jurisdiction (DESIGN.md §5). Every other email has a `key` of its own, unique per address.
+    jurisdiction (docs/exchange.md §5). Every other email has a `key` of its own, unique per address.
 
     `recipient` is the person with an account at `email`, when there is one (their notifications
     page lists the row); an invitation or a password reset may go to an address with no account.

@@ -1,4 +1,4 @@
-"""Member status and deadline rules of OGP Local (DESIGN.md §3.0-§3.3), as pure functions.
+"""Member status and deadline rules of OGP Local (docs/rules.md §3.0-§3.3), as pure functions.
 
 Nothing here touches the database or the clock: the facts of one jurisdiction come in as frozen
 dataclasses (built by the loader), the as-of date is an argument, and the answer is a status with
@@ -149,7 +149,7 @@ _INACTIVITY = frozenset(
 
 
 # --------------------------------------------------------------------------------------------------
-# Facts (DESIGN.md §2, in the shape of the exchange format of §5)
+# Facts (docs/rules.md §2, in the shape of the exchange format of §5)
 # --------------------------------------------------------------------------------------------------
 
 

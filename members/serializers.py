@@ -32,7 +32,7 @@ class DeadlineSerializer(Plain):
 
 
 class EvaluationSerializer(Plain):
-    """The rules' evaluation today (DESIGN.md §5 `evaluate_status --json`)."""
+    """The rules' evaluation today (docs/exchange.md §5 `evaluate_status --json`)."""
 
     status = serializers.CharField()
     since = serializers.DateField()

@@ -1,5 +1,5 @@
 """Business actions on people and accounts: invitations, sessions, the people commands act as, and
-a new member (DESIGN.md §1, §2). One keyword-only function per action (STYLE.md).
+a new member (docs/roles.md §1, §2). One keyword-only function per action (docs/architecture.md).
 
 The requests a member files and the Support Unit's decisions about it are in members/requests.py.
 """
@@ -193,7 +193,7 @@ def command_actor(email: str) -> User:
 # --- Support Unit console: a new member (issue 6) ---------------------------------------------
 
 # OGP's eligibility criteria ask for at least 16 months left in the administration's term when a
-# jurisdiction with elections joins (DESIGN.md §2); the portal warns, it does not refuse.
+# jurisdiction with elections joins (docs/rules.md §2); the portal warns, it does not refuse.
 MONTHS_OF_TERM_EXPECTED = 16
 
 

@@ -2,7 +2,7 @@
 
 Every tenant model's default manager is built from `RestrictedQuerySet`, and views and API views
 get tenant objects only through `Model.objects.restrict(user, action)` (as NetBox's
-`RestrictedQuerySet`). What a role may do is the table of DESIGN.md §1, written once here.
+`RestrictedQuerySet`). What a role may do is the table of docs/roles.md §1, written once here.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class Role(models.TextChoices):
 
 
 class Action(StrEnum):
-    """What a user wants to do with a jurisdiction's data (DESIGN.md §1, the rows of its table)."""
+    """What a user wants to do with a jurisdiction's data (docs/roles.md §1, the rows of its table)."""
 
     VIEW = "view"  # read what is public: submitted plans, progress, published assessments, status
     VIEW_PRIVATE = "view_private"  # read drafts, tracker drafts, the team
@@ -71,7 +71,7 @@ def is_staff_member(user: User | AnonymousUser | None) -> bool:
 def is_support_unit(user: User | AnonymousUser | None) -> bool:
     """Support Unit staff with two-factor authentication set up: only they hold the Support
     Unit's powers, on every page and in the API alike. Staff without it are, everywhere, a
-    signed-in person with no role (DESIGN.md §1; README "Support Unit staff must use two-factor
+    signed-in person with no role (docs/roles.md §1; README "Support Unit staff must use two-factor
     authentication")."""
     return is_staff_member(user) and has_two_factor(user)
 

@@ -1,8 +1,8 @@
 """The Celery app: Redis is the broker (REDIS_URL); without it tasks run eagerly in-process.
 
-The beat schedule is here, in code (one beat process schedules it, DESIGN.md §6). Every entry
+The beat schedule is here, in code (one beat process schedules it, docs/architecture.md ("Growing past one machine")). Every entry
 `expires`: a run that waited in the queue past its next turn is dropped, not run late on top of
-the next one. Times are UTC (CELERY_TIMEZONE); each member's "today" is its own (DESIGN.md §2).
+the next one. Times are UTC (CELERY_TIMEZONE); each member's "today" is its own (docs/rules.md §2).
 """
 
 import os
@@ -22,7 +22,7 @@ app.autodiscover_tasks(["portal.status"])
 HOUR = 60 * 60
 
 app.conf.beat_schedule = {
-    # The daily status evaluation (DESIGN.md §3.3 "the daily job"). It runs every hour but takes
+    # The daily status evaluation (docs/rules.md §3.3 "the daily job"). It runs every hour but takes
     # only the members whose local day began since they were last evaluated, so each member is
     # evaluated once a day, within the hour after its own midnight, and a missed run catches up.
     "evaluate-member-statuses": {

@@ -1,4 +1,4 @@
-"""Submitted records are never hard-deleted (DESIGN.md §2): neither one by one nor in bulk."""
+"""Submitted records are never hard-deleted (docs/rules.md §2): neither one by one nor in bulk."""
 
 from __future__ import annotations
 

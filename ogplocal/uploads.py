@@ -1,4 +1,4 @@
-"""The one validation of every file uploaded to the portal (issue 5, DESIGN.md §4).
+"""The one validation of every file uploaded to the portal (issue 5, docs/architecture.md).
 
 A file's type is decided by its content — the magic bytes, read by `puremagic`, and for DOCX and
 ODT an inspection of the zip archive — never by its name or the type the browser declares. Each use

@@ -1,4 +1,4 @@
-"""Quarterly tracker updates of commitments (DESIGN.md §2, §3.1 "Tracker updates", §3.2)."""
+"""Quarterly tracker updates of commitments (docs/rules.md §2, §3.1 "Tracker updates", §3.2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Business actions on quarterly tracker updates (DESIGN.md §3.1 "Tracker updates", §3.2)."""
+"""Business actions on quarterly tracker updates (docs/rules.md §3.1 "Tracker updates", §3.2)."""
 
 from __future__ import annotations
 
@@ -439,7 +439,7 @@ def remove_evidence_file(
 ) -> EvidenceFile:
     """A POC or officer takes a file of evidence off a draft update, until the quarter's deadline.
 
-    The file is never deleted (DESIGN.md §2): its row and bytes stay, marked removed, and the
+    The file is never deleted (docs/rules.md §2): its row and bytes stay, marked removed, and the
     history says who removed it. A submitted update keeps its files: it is corrected instead.
     """
     with transaction.atomic():

@@ -1,4 +1,4 @@
-"""`{% plan_lang %}`: the plan is written in English (DESIGN.md §3.1) while the page follows the
+"""`{% plan_lang %}`: the plan is written in English (docs/rules.md §3.1) while the page follows the
 reader's language, so the containers of what people wrote in a plan (strategy, commitments,
 narratives) say ` lang="en"` when the page is not in English, for screen readers and hyphenation.
 """

@@ -212,7 +212,7 @@ CELERY_TIMEZONE = "UTC"
 
 # --- Security headers -------------------------------------------------------------------------
 # No inline script or style anywhere, so one policy without nonces holds for every page, cached
-# or not (DESIGN.md §4). The TOTP set-up page shows its QR code as a data: image.
+# or not (docs/architecture.md). The TOTP set-up page shows its QR code as a data: image.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
@@ -263,7 +263,7 @@ LOGGING = {
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60),
 }
-# Named queues (DESIGN.md §6): status evaluation in batches of members, and email; everything
+# Named queues (docs/architecture.md ("Growing past one machine")): status evaluation in batches of members, and email; everything
 # else stays on Celery's default queue. docker-compose.yml's worker consumes all three.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {

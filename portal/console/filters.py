@@ -1,4 +1,4 @@
-"""The dashboard's filters and sort (django-filter), on the stored status of DESIGN.md §3.3.
+"""The dashboard's filters and sort (django-filter), on the stored status of docs/rules.md §3.3.
 
 Status, since and reasons are the cache the daily job keeps; overdue deadlines are not stored, so
 that filter asks the rules (`forecast.overdue_by_member`, the loader's fixed queries).

@@ -1,4 +1,4 @@
-"""The change history of a member's plans, commitments and tracker updates (DESIGN.md §2:
+"""The change history of a member's plans, commitments and tracker updates (docs/rules.md §2:
 "every change ... keeps who, when and what changed"), read from django-simple-history.
 
 Each historical record is compared with the one before it of the same object through

@@ -1,9 +1,9 @@
-"""Demo members in the exchange format of DESIGN.md §5, with dates relative to the day it runs.
+"""Demo members in the exchange format of docs/exchange.md §5, with dates relative to the day it runs.
 
-`demo_exchange(today)` builds about a dozen real OGP Local members (../shared/data/) in every status
+`demo_exchange(today)` builds about a dozen real OGP Local members (data/) in every status
 of §3.3 as of `today`, so the demo stays varied as time passes: active, inactive for each reason,
 voluntarily inactive, on probation for each reason, revoked, and overridden, with one joint plan.
-Commitment titles are real ones from ../shared/data/ogp-local-commitments.csv where the member has
+Commitment titles are real ones from data/ogp-local-commitments.csv where the member has
 them; dates, percentages and people are illustrative.
 """
 

@@ -1,4 +1,4 @@
-"""Exporting members in the exchange format of DESIGN.md §5, which `portal.exchange.validation`
+"""Exporting members in the exchange format of docs/exchange.md §5, which `portal.exchange.validation`
 reads back."""
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def export_exchange(
     its first jurisdiction and `joint_with` names jurisdictions of the same file (§5).
 
     The public export leaves out drafts (plans, updates and assessments not submitted), requests
-    (extension and voluntary-inactivity requests: DESIGN.md §2 calls both requests), the written
+    (extension and voluntary-inactivity requests: docs/rules.md §2 calls both requests), the written
     reasons of overrides and reinstatements, unpublished assessments and personal data:
     endorsers' names (only their organisations are listed, so it is not meant to be re-imported)
     and meetings' minutes (free text naming who said what; the date, kind and numbers of

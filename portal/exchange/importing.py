@@ -1,4 +1,4 @@
-"""Importing a file in the exchange format of DESIGN.md §5.
+"""Importing a file in the exchange format of docs/exchange.md §5.
 
 `import_exchange` refuses a file with any error (`portal.exchange.validation`) as a whole and
 otherwise writes it in one transaction, matching records by the keys of §5 so that importing the

@@ -1,4 +1,4 @@
-"""The exchange format `ogplocal-exchange/1` of DESIGN.md §5: reading and checking a file.
+"""The exchange format `ogplocal-exchange/1` of docs/exchange.md §5: reading and checking a file.
 
 `validate_exchange` reads a decoded file and returns every error with its JSON path
 (`jurisdictions[0].action_plans[0].ends_on: ...`), having checked the shape of every key and the

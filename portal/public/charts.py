@@ -1,4 +1,4 @@
-"""Server-rendered SVG charts (DESIGN.md §4): the same drawing serves the page and the PDF.
+"""Server-rendered SVG charts (docs/architecture.md): the same drawing serves the page and the PDF.
 
 No script and no style attribute: presentation attributes only, so the Content Security Policy
 without 'unsafe-inline' holds.

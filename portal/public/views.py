@@ -269,7 +269,7 @@ def open_data_download(
 @access_policy(Policy.PUBLIC)
 @require_GET
 def member_history(request: HttpRequest, slug: str) -> HttpResponse:
-    """A member's public history in the exchange format of DESIGN.md §5."""
+    """A member's public history in the exchange format of docs/exchange.md §5."""
     member = get_object_or_404(Jurisdiction.objects.restrict(request.user, Action.VIEW), slug=slug)
     data: dict[str, Any] = export_exchange(Jurisdiction.objects.filter(pk=member.pk), public=True)
     response = HttpResponse(

@@ -1,4 +1,4 @@
-"""Evaluating members' status and storing it as the cache of DESIGN.md §3.3 "Determinism".
+"""Evaluating members' status and storing it as the cache of docs/rules.md §3.3 "Determinism".
 
 `evaluate_members` is the read (loader + rules); `save_evaluations` stores the result: each
 jurisdiction's cached status and its transitions as `StatusChange` rows. It is what the daily
@@ -46,7 +46,7 @@ class MemberEvaluation:
     changed: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        """One element of `evaluate_status --json` (DESIGN.md §5)."""
+        """One element of `evaluate_status --json` (docs/exchange.md §5)."""
         return {"jurisdiction": self.slug, **self.evaluation.as_dict()}
 
 
@@ -54,7 +54,7 @@ def by_local_today(
     as_of: date | None, jurisdictions: QuerySet[Jurisdiction] | None
 ) -> list[tuple[date, QuerySet[Jurisdiction]]]:
     """The jurisdictions grouped by the day to evaluate them on: `as_of`, or when it is None each
-    one's own today (DESIGN.md §2: every "today" of the rules is taken in its time zone)."""
+    one's own today (docs/rules.md §2: every "today" of the rules is taken in its time zone)."""
     queryset = Jurisdiction.objects.all() if jurisdictions is None else jurisdictions
     if as_of is not None:
         return [(as_of, queryset)]
@@ -172,7 +172,7 @@ def _save_batch(
             reasons,
         )
         if changed:
-            # A real change of status is saved with its history (DESIGN.md §2: every change to
+            # A real change of status is saved with its history (docs/rules.md §2: every change to
             # status keeps who, when and what changed).
             member.status = str(evaluation.status)
             member.status_since = evaluation.since

@@ -1,6 +1,6 @@
 """What the rules say about many members now and ahead: overdue deadlines and the forecast.
 
-Selectors over `members.rules` (DESIGN.md §3): the facts come from `load_facts` in its fixed
+Selectors over `members.rules` (docs/rules.md §3): the facts come from `load_facts` in its fixed
 number of queries, and every "today" is the member's own (§2). Nothing here re-states a rule; it
 only reads the rules' deadlines and status timeline.
 """

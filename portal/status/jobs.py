@@ -1,10 +1,10 @@
 """The daily jobs (issue 7): the status evaluation and the deadline-reminder sweep, each deciding
-its emails once (DESIGN.md §3.2, §3.3 and §6).
+its emails once (docs/rules.md §3.2, §3.3 and §6).
 
 - **The status evaluation** stores each member's status and transitions
   (`portal.status.evaluation.save_evaluations`) and, in the same transaction, a notification for
   each person to tell of a recent transition.
-- **The reminder sweep** evaluates the deadlines of DESIGN.md §3.2 on each member's local today
+- **The reminder sweep** evaluates the deadlines of docs/rules.md §3.2 on each member's local today
   and writes a notification for each reminder due.
 
 Both write through the outbox (members.outbox.record), whose keys make a second run decide
@@ -67,7 +67,7 @@ MISSED_NOTICE_DAYS = 7
 # down for days, a status stored by `evaluate_status --save`); older ones are history.
 TRANSITION_NOTICE_DAYS = 14
 
-# Who is told of which deadline (DESIGN.md §1): Points of Contact of plans and the tracker,
+# Who is told of which deadline (docs/roles.md §1): Points of Contact of plans and the tracker,
 # the monitoring body of assessments. The change window is a heads-up: it cannot be missed.
 POC_KINDS = frozenset(
     {

@@ -1,5 +1,5 @@
-"""Celery tasks of the daily jobs (portal/status/jobs.py): each calls a service (STYLE.md, thin
-tasks).
+"""Celery tasks of the daily jobs (portal/status/jobs.py): each calls a service (thin
+tasks, docs/architecture.md).
 
 They keep the names they had when they lived in members/tasks.py (`members.tasks.…`), which the
 beat schedule (ogplocal/celery.py), the queue routes (CELERY_TASK_ROUTES) and messages already

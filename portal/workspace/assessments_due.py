@@ -1,6 +1,6 @@
 """Reads about assessments that need care: what is due, for a monitoring body and for a member.
 
-The due dates are the deadlines of DESIGN.md §3.2 as the rules compute them (`members.rules`
+The due dates are the deadlines of docs/rules.md §3.2 as the rules compute them (`members.rules`
 through `members.status.evaluate_members`), on each member's own local today; nothing here
 recomputes a date. Queries are fixed whatever the number of jurisdictions: the evaluation's
 (one per distinct local today) and three more to name plans, commitments and assessments.
@@ -33,7 +33,7 @@ KIND_OF_DEADLINE: dict[rules.DeadlineKind, Assessment.Kind] = {
     rules.DeadlineKind.FINAL_LEARNING_EXERCISE: Assessment.Kind.FINAL_LEARNING_EXERCISE,
 }
 
-# What each kind must contain (DESIGN.md §2, issue 5), shown beside each due assessment.
+# What each kind must contain (docs/rules.md §2, issue 5), shown beside each due assessment.
 REMINDERS: dict[str, tuple[Promise, ...]] = {
     Assessment.Kind.INCEPTION: (
         _("Due two months after the plan's submission."),

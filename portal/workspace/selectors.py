@@ -1,5 +1,5 @@
 """Reads of the jurisdiction workspace (issue 4): what a plan's task list, co-creation steps,
-deadlines and "needs your attention" say. Selectors beside the services (STYLE.md): they decide
+deadlines and "needs your attention" say. Selectors beside the services (docs/architecture.md): they decide
 nothing the rules or the actions decide; they arrange what those say for a page.
 
 Every tenant row is read through `restrict(user, action)`; a fixed number of queries whatever the
@@ -420,7 +420,7 @@ def needs_attention(
     user: Person,
     today: date,
 ) -> list[Attention]:
-    """What the person should do next, by what their role lets them do (DESIGN.md §1)."""
+    """What the person should do next, by what their role lets them do (docs/roles.md §1)."""
     items: list[Attention] = []
     slug = jurisdiction.slug
     can_edit = Action.EDIT in actions

@@ -46,7 +46,7 @@ RESOURCES = {
     "tracker-updates": ("draft_update", "public_update"),
     "assessments": ("unpublished", "published"),
 }
-# Who reads the tenant's private rows (DESIGN.md §1): its own people, its monitoring body once
+# Who reads the tenant's private rows (docs/roles.md §1): its own people, its monitoring body once
 # the plan is submitted (the unpublished assessment of a submitted plan, but not a draft plan),
 # the Support Unit.
 SEES_DRAFTS = {"poc", "officer", "stakeholder", "staff"}

@@ -1,4 +1,4 @@
-"""assessments.services: the monitoring body records, the Support Unit publishes (DESIGN.md §2,
+"""assessments.services: the monitoring body records, the Support Unit publishes (docs/rules.md §2,
 §3.3); with files, the one upload validation, the cap of five, and nothing left behind."""
 
 from __future__ import annotations

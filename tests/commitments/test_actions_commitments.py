@@ -1,5 +1,5 @@
 """Business actions on commitments: drafting, adding to a submitted plan under the open cap,
-changes within the window, completion and withdrawal (DESIGN.md §3.1)."""
+changes within the window, completion and withdrawal (docs/rules.md §3.1)."""
 
 from __future__ import annotations
 

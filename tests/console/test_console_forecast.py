@@ -38,7 +38,7 @@ KNOWN = {
     "jurisdictions": [
         # first plan due 2026-12-25: inactive on 2026-12-26
         exchange_member("alpha", "2026-08-25"),
-        # the worked example of DESIGN.md §3.4: inactive since 2026-07-11, probation 2027-01-11
+        # the worked example of docs/rules.md §3.4: inactive since 2026-07-11, probation 2027-01-11
         exchange_member("bravo", "2026-03-10"),
         # the worked example's plan and meetings: probation on 2027-06-01, beyond 90 days
         exchange_member(

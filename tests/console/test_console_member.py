@@ -33,7 +33,7 @@ def _today() -> Any:
 
 
 def the_worked_example(tenant: Tenant) -> Any:
-    """DESIGN.md §3.4, second example: a plan submitted 2026-06-01, 2026Q4 and 2027Q1 missed."""
+    """docs/rules.md §3.4, second example: a plan submitted 2026-06-01, 2026Q4 and 2027Q1 missed."""
     member = tenant.jurisdiction
     plan = ActionPlanFactory(
         lead_jurisdiction=member,

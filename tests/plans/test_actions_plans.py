@@ -1,4 +1,4 @@
-"""Business actions on action plans: who may, and the rules of DESIGN.md §3.1."""
+"""Business actions on action plans: who may, and the rules of docs/rules.md §3.1."""
 
 from __future__ import annotations
 

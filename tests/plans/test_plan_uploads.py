@@ -35,7 +35,7 @@ REPORT_DAY = datetime(2026, 10, 15, 15, 0, tzinfo=UTC)  # 2026Q3 open until 2026
 
 ROLES = ["poc", "officer", "stakeholder", "monitor", "staff", "outsider", "other_poc", "anonymous"]
 EDITORS = {"poc", "officer"}
-# Who reads private data of a submitted plan (DESIGN.md §1): the team, the selected monitoring
+# Who reads private data of a submitted plan (docs/roles.md §1): the team, the selected monitoring
 # body, the Support Unit. Anonymous people are sent to sign in; everybody else gets 404.
 READERS = {"poc", "officer", "stakeholder", "monitor", "staff"}
 

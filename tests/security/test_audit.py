@@ -1,5 +1,5 @@
 """Issue 10, item 4: every create, update and delete of submitted data keeps a history row with who
-and when (DESIGN.md §2), on every path that writes it; staff read it, nobody else does.
+and when (docs/rules.md §2), on every path that writes it; staff read it, nobody else does.
 
 Each write path below runs against a snapshot of every history-tracked table (simple-history's
 registered models, with their tracked many-to-many fields): every row it created or changed must

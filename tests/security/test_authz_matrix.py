@@ -1,6 +1,6 @@
 """The authorization matrix (issue 10, item 1): every route of the URL configuration and of the
 API routers against every actor and against an object of the actor's own jurisdiction and of
-another one, for reads and for writes (STYLE.md "Test every role against every route").
+another one, for reads and for writes (docs/architecture.md).
 
 Two jurisdictions, A and B, are seeded once for the module with the same shape: a draft plan, a
 submitted plan with a draft tracker update, evidence files, an unpublished and a published
@@ -154,7 +154,7 @@ def signed_in(code: Expected, anonymous: Expected = LOGIN, staff_nototp: Expecte
     )
 
 
-# Reads of a jurisdiction's private data on the workspace pages (DESIGN.md §1): its own people
+# Reads of a jurisdiction's private data on the workspace pages (docs/roles.md §1): its own people
 # and the Support Unit; its monitoring body once the plan is submitted.
 DRAFT_PAGE = Expect(200, 200, 200, 404, 200)
 PRIVATE_PAGE = Expect(200, 200, 200, 200, 200)

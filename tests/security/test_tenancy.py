@@ -1,4 +1,4 @@
-"""Restricted querysets: each role sees and changes exactly what DESIGN.md §1 grants, nothing of
+"""Restricted querysets: each role sees and changes exactly what docs/roles.md §1 grants, nothing of
 another jurisdiction; a missing and a forbidden workspace both answer 404."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from tests.factories import CommitmentFactory, InvitationFactory, MembershipFact
 
 pytestmark = pytest.mark.django_db
 
-# Which of the tenant's own people may do each action on their own jurisdiction (DESIGN.md §1).
+# Which of the tenant's own people may do each action on their own jurisdiction (docs/roles.md §1).
 EXPECTED = {
     Action.VIEW_PRIVATE: {"poc", "officer", "stakeholder", "monitor"},
     Action.EDIT: {"poc", "officer"},

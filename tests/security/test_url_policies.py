@@ -1,4 +1,4 @@
-"""Every route declares who may reach it; an undeclared route fails here (STYLE.md, Tenancy)."""
+"""Every route declares who may reach it; an undeclared route fails here (docs/architecture.md, "Requests, actions and tenancy")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Every workspace page and action for every role (DESIGN.md §1), allowed and refused; a refusal
-changes nothing. Missing and forbidden both answer 404 (STYLE.md "Tenancy")."""
+"""Every workspace page and action for every role (docs/roles.md §1), allowed and refused; a refusal
+changes nothing. Missing and forbidden both answer 404 (docs/architecture.md "Requests, actions and tenancy")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Requests to the Support Unit and its decisions (DESIGN.md §2, §3.3)."""
+"""Requests to the Support Unit and its decisions (docs/rules.md §2, §3.3)."""
 
 from __future__ import annotations
 

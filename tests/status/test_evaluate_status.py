@@ -1,4 +1,4 @@
-"""`evaluate_status` (DESIGN.md §5) on the worked examples of §3.4, imported from exchange JSON."""
+"""`evaluate_status` (docs/exchange.md §5) on the worked examples of §3.4, imported from exchange JSON."""
 
 from __future__ import annotations
 
@@ -126,7 +126,7 @@ def worked_examples(db: None) -> None:
     import_exchange(WORKED_EXAMPLES)
 
 
-# (slug, as of, status, since, reasons): the table of DESIGN.md §3.4.
+# (slug, as of, status, since, reasons): the table of docs/rules.md §3.4.
 TABLE = [
     ("no-plan", "2026-07-10", "active", "2026-03-10", []),
     ("no-plan", "2026-07-11", "inactive", "2026-07-11", ["first_plan_overdue"]),

@@ -2,7 +2,7 @@
 
 Unit tests: Celery runs eagerly, email goes to Django's locmem outbox and time is travelled with
 time_machine. The villa-example tenant (Buenos Aires time) joined on 2026-03-10 with no
-first-plan deadline set, so its first plan is due on 2026-07-10 (DESIGN.md §3.4).
+first-plan deadline set, so its first plan is due on 2026-07-10 (docs/rules.md §3.4).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Deadlines of DESIGN.md §3.2 as listed by ``evaluate_status --json`` (§5), without Django."""
+"""Deadlines of docs/rules.md §3.2 as listed by ``evaluate_status --json`` (§5), without Django."""
 
 from dataclasses import replace
 from datetime import date, timedelta

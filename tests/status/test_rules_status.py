@@ -1,4 +1,4 @@
-"""Member status (DESIGN.md §3.3 and the worked examples of §3.4), without Django."""
+"""Member status (docs/rules.md §3.3 and the worked examples of §3.4), without Django."""
 
 from dataclasses import replace
 from datetime import date

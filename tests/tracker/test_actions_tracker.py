@@ -1,5 +1,5 @@
 """Quarterly tracker updates: one per commitment and quarter, correctable until the quarter's
-deadline and frozen after it (DESIGN.md §3.1, §3.2)."""
+deadline and frozen after it (docs/rules.md §3.1, §3.2)."""
 
 from __future__ import annotations
 

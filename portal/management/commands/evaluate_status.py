@@ -23,7 +23,7 @@ def _as_of(value: str) -> date:
 
 class Command(BaseCommand):
     help = (
-        "Evaluate the member-status rules of DESIGN.md §3 on a date and print each member's "
+        "Evaluate the member-status rules of docs/rules.md §3 on a date and print each member's "
         "status, since-date, reasons and deadlines; --save stores them and their transitions."
     )
 
@@ -55,7 +55,7 @@ class Command(BaseCommand):
             jurisdictions = jurisdictions.filter(slug=slug)
             if not jurisdictions.exists():
                 raise CommandError(f"No jurisdiction has the slug {slug!r}.")
-        # Without --as-of each member is evaluated on its own today (DESIGN.md §2: every "today"
+        # Without --as-of each member is evaluated on its own today (docs/rules.md §2: every "today"
         # of the rules is taken in the jurisdiction's time zone).
         if options["by"] and not options["save"]:
             raise CommandError("--by names who stores the statuses: it needs --save.")
