@@ -102,7 +102,8 @@ COLOURS = {
     "projected": "#ffffff",
     "today": "#b3261e",
 }
-# Words of the drawing, in the reader's language; dates through Django's formats (docs/rules.md §3.1:
+# Words of the drawing, in the reader's language; dates through Django's formats (docs/rules.md
+# §3.1:
 # the screens are translatable, the plan's own texts stay as written).
 MARK_WORDS = {
     MarkState.DONE: pgettext_lazy("calendar mark", "done"),

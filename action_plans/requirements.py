@@ -110,7 +110,8 @@ def missing_requirements(requirements: Sequence[Requirement]) -> list[Requiremen
 
 
 # §3.1 "Period": the rules' problem codes in words (members.rules.plan_period_problems). The
-# exchange import writes them in English (docs/exchange.md §5); every other page in the reader's language.
+# exchange import writes them in English (docs/exchange.md §5); every other page in the reader's
+# language.
 PERIOD_PROBLEMS: dict[PeriodProblemCode, Promise] = {
     PeriodProblemCode.ENDS_BEFORE_START: _l("the plan ends before it starts"),
     PeriodProblemCode.STARTS_BEFORE_JOINING: _l("the plan starts before the jurisdiction joined"),

@@ -1,4 +1,5 @@
-"""Writing commitments into plans (docs/rules.md §3.1 "Commitments"): drafting them into a draft plan,
+"""Writing commitments into plans (docs/rules.md §3.1 "Commitments"): drafting them into a draft
+plan,
 adding one to a submitted plan while a slot is free, and the open slots the pages show.
 
 The content every action takes is `commitments.content.CommitmentContent`; changing a commitment

@@ -516,7 +516,8 @@ class Notification(models.Model):
     key they always had (recipient, jurisdiction, deadline kind, ref, due date, reminder offset),
     so a second sweep adds nothing while a moved deadline (a new due date) gets reminders of its
     own; the jurisdiction is part of it because a plan's ref is unique only within its
-    jurisdiction (docs/exchange.md §5). Every other email has a `key` of its own, unique per address.
+    jurisdiction (docs/exchange.md §5). Every other email has a `key` of its own, unique per
+    address.
 
     `recipient` is the person with an account at `email`, when there is one (their notifications
     page lists the row); an invitation or a password reset may go to an address with no account.

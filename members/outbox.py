@@ -19,7 +19,7 @@ Three steps, each in its own transaction:
    hourly `resend_unsent_notifications`). Only a crash between the server's acceptance and the
    commit can send one twice: at least once, and once in normal operation.
 
-So no request ever fails because mail is down: it only writes a row (docs/architecture.md ("Growing past one machine")).
+So no request ever fails because mail is down: it only writes a row (docs/architecture.md).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ action (docs/architecture.md).
 Each action takes the acting user and `today` (default: today in the jurisdiction's time zone,
 docs/rules.md §2), finds its objects only through `permitted_row(actor, action)`, and refuses with
 ActionRefused. A missing object and a forbidden one get the same neutral refusal, so a refusal
-never tells a person that something they may not see exists (docs/architecture.md "Requests, actions and tenancy"); views that
+never tells a person that something they may not see exists (docs/architecture.md); views that
 fetch the object first give their own 404 before the action is called. Whoever must act on a
 request, or hear of a decision, is told by an email decided in the same transaction
 (members.outbox).

@@ -1,4 +1,5 @@
-"""Celery tasks of the outbox (members/outbox.py): each calls a service (docs/architecture.md: thin tasks).
+"""Celery tasks of the outbox (members/outbox.py): each calls a service (docs/architecture.md: thin
+tasks).
 
 Every task is idempotent: running one twice (a message handed out again after a worker died, a
 beat entry run by hand) sends nothing new. They are acknowledged after they ran

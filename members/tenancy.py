@@ -34,7 +34,8 @@ class Role(models.TextChoices):
 
 
 class Action(StrEnum):
-    """What a user wants to do with a jurisdiction's data (docs/roles.md §1, the rows of its table)."""
+    """What a user wants to do with a jurisdiction's data (docs/roles.md §1, the rows of its
+    table)."""
 
     VIEW = "view"  # read what is public: submitted plans, progress, published assessments, status
     VIEW_PRIVATE = "view_private"  # read drafts, tracker drafts, the team

@@ -1,6 +1,7 @@
 """The Celery app: Redis is the broker (REDIS_URL); without it tasks run eagerly in-process.
 
-The beat schedule is here, in code (one beat process schedules it, docs/architecture.md ("Growing past one machine")). Every entry
+The beat schedule is here, in code (one beat process schedules it, docs/architecture.md). Every
+entry
 `expires`: a run that waited in the queue past its next turn is dropped, not run late on top of
 the next one. Times are UTC (CELERY_TIMEZONE); each member's "today" is its own (docs/rules.md §2).
 """

@@ -263,7 +263,8 @@ LOGGING = {
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60),
 }
-# Named queues (docs/architecture.md ("Growing past one machine")): status evaluation in batches of members, and email; everything
+# Named queues (docs/architecture.md): status evaluation in batches of members, and email;
+# everything
 # else stays on Celery's default queue. docker-compose.yml's worker consumes all three.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {

@@ -1,4 +1,5 @@
-"""Exporting members in the exchange format of docs/exchange.md §5, which `portal.exchange.validation`
+"""Exporting members in the exchange format of docs/exchange.md §5, which
+`portal.exchange.validation`
 reads back."""
 
 from __future__ import annotations

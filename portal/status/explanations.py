@@ -1,4 +1,5 @@
-"""A member's status and its reasons in plain words, for the pages and the emails (docs/rules.md §3.3).
+"""A member's status and its reasons in plain words, for the pages and the emails (docs/rules.md
+§3.3).
 
 Each reason code has what it means and what to do about it, written for a Point of Contact.
 """

@@ -1,4 +1,5 @@
-"""The rules loader: the facts of many jurisdictions in a fixed number of queries (docs/architecture.md).
+"""The rules loader: the facts of many jurisdictions in a fixed number of queries
+(docs/architecture.md).
 
 `load_facts` reads everything `members.rules` needs for any number of jurisdictions with the same
 twelve queries (one per table, through `values()`), whatever their number, so the daily evaluation

@@ -1,5 +1,6 @@
 """Reads of the jurisdiction workspace (issue 4): what a plan's task list, co-creation steps,
-deadlines and "needs your attention" say. Selectors beside the services (docs/architecture.md): they decide
+deadlines and "needs your attention" say. Selectors beside the services (docs/architecture.md):
+they decide
 nothing the rules or the actions decide; they arrange what those say for a page.
 
 Every tenant row is read through `restrict(user, action)`; a fixed number of queries whatever the

@@ -1,4 +1,5 @@
-"""docs/rules.md §3.1 "Changes" in headless Chromium: the POC proposes a change of a submitted plan's
+"""docs/rules.md §3.1 "Changes" in headless Chromium: the POC proposes a change of a submitted
+plan's
 commitment, a civil-society stakeholder signs in and approves it from their own account, and the
 change applies. Dates are relative to the day it runs: the live server's clock is real."""
 

@@ -4,7 +4,8 @@ JavaScript needed), with no message of the catalogue left untranslated.
 
 How "untranslated" is found: the page is read in English first, and every catalogue msgid seen in
 its visible text is collected; in each other language, a msgid whose translation differs from it
-must no longer be visible. The plan's own texts are English by design (docs/rules.md §3.1) and sit in
+must no longer be visible. The plan's own texts are English by design (docs/rules.md §3.1) and sit
+in
 `[lang=en]` containers, which are left out. Until the translators fill the es/fr/pt catalogues,
 every translation equals its msgid and there is nothing to find: the test then proves the
 switcher, the saved choice and `<html lang>`.

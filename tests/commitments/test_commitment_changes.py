@@ -1,5 +1,6 @@
 """Changes of a submitted plan's commitment proposed in the portal and approved by a civil-society
-stakeholder from their own account (docs/roles.md §1 and §3.1 "Changes"): every action by every role,
+stakeholder from their own account (docs/roles.md §1 and §3.1 "Changes"): every action by every
+role,
 allowed and refused (a refusal changes nothing), the change window's boundaries, what an approval
 applies and records, and two approvals at once."""
 

@@ -1,4 +1,5 @@
-"""The exchange format of docs/exchange.md §5: validation with JSON paths, idempotent import, export."""
+"""The exchange format of docs/exchange.md §5: validation with JSON paths, idempotent import,
+export."""
 
 from __future__ import annotations
 

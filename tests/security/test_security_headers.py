@@ -1,6 +1,7 @@
 """Issue 10, item 2: the security headers of every kind of response, and no inline script or style.
 
-One Content Security Policy without nonces holds for every page, cached or not (docs/architecture.md), so
+One Content Security Policy without nonces holds for every page, cached or not
+(docs/architecture.md), so
 every page type is asserted against the exact same directives; the production-only headers (HSTS)
 and the `__Host-` cookie names are asserted under the values of `ogplocal.settings.production`.
 """

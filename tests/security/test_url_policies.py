@@ -1,4 +1,4 @@
-"""Every route declares who may reach it; an undeclared route fails here (docs/architecture.md, "Requests, actions and tenancy")."""
+"""Every route declares who may reach it; an undeclared route fails here (docs/architecture.md)."""
 
 from __future__ import annotations
 

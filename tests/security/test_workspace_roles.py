@@ -1,5 +1,5 @@
 """Every workspace page and action for every role (docs/roles.md §1), allowed and refused; a refusal
-changes nothing. Missing and forbidden both answer 404 (docs/architecture.md "Requests, actions and tenancy")."""
+changes nothing. Missing and forbidden both answer 404 (docs/architecture.md)."""
 
 from __future__ import annotations
 

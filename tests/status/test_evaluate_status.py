@@ -1,4 +1,5 @@
-"""`evaluate_status` (docs/exchange.md §5) on the worked examples of §3.4, imported from exchange JSON."""
+"""`evaluate_status` (docs/exchange.md §5) on the worked examples of §3.4, imported from exchange
+JSON."""
 
 from __future__ import annotations
 

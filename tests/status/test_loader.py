@@ -1,4 +1,5 @@
-"""The rules loader (docs/architecture.md): the facts of many members in a fixed number of queries."""
+"""The rules loader (docs/architecture.md): the facts of many members in a fixed number of
+queries."""
 
 from __future__ import annotations
 

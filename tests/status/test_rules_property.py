@@ -1,4 +1,5 @@
-"""Determinism of the status rules (docs/rules.md §3.3): evaluating on every day from the join date, or
+"""Determinism of the status rules (docs/rules.md §3.3): evaluating on every day from the join
+date, or
 once on the as-of date, gives the same status, since-date and reasons; and the transition history
 agrees with the day-by-day walk."""
 

@@ -1,4 +1,5 @@
-"""`manage.py import_members FILE.json` (docs/exchange.md §5): load members in the exchange format."""
+"""`manage.py import_members FILE.json` (docs/exchange.md §5): load members in the exchange
+format."""
 
 from __future__ import annotations
 
