@@ -379,7 +379,7 @@ def test_nothing_is_added_after_the_plan_ended(tenant: Tenant) -> None:
 def test_the_pages_and_the_action_say_the_same_about_the_open_slots(tenant: Tenant) -> None:
     """The open-slot check is written once: the reason the pages show before anything is typed
     is the refusal the action gives."""
-    plan = submitted_plan(tenant, 5)
+    plan = submitted_plan(tenant, commitments=5)
     slots = commitment_slots(plan, LATER)
     assert (slots.open_count, slots.limit, slots.free) == (5, 5, False)
     assert slots.reason == refusal(add, tenant=tenant, plan=plan, ref="c6") == CAP_REFUSAL
